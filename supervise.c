@@ -1,0 +1,5819 @@
+/* supervise - a process supervisor that runs supervisord configs.
+ *
+ * One poll() loop, no threads, nothing but libc.  The file reads top down:
+ *
+ *   1. compat         what differs between glibc, musl, uClibc-ng, old kernels
+ *   2. types          configuration model, processes, groups; the globals
+ *   3. utilities      memory, strings, time, error buffers
+ *   4. config         INI grammar, %-expansion, datatypes, sections (cfg_*)
+ *   5. main log       levels, line format, rotation (log_*)
+ *   6. child output   pipes into log files (out_*)
+ *   7. processes      spawn, the state machine, stop (proc_*)
+ *   8. groups         priorities, shutdown order, reload (grp_*)
+ *   9. control        the text protocol of supervise.h (ctl_*)
+ *  10. event loop     signals, deadlines, poll (loop_*)
+ *  11. main           options, daemonizing, start-up
+ *
+ * Helpers never print or exit: they return -1 and fill an error buffer the
+ * caller owns.  Time for timers is CLOCK_MONOTONIC in milliseconds; wall
+ * time is only for what people read.
+ */
+
+/* ---- 1. compat -------------------------------------------------------- */
+
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE         /* initgroups, setgroups, strsep on glibc/musl */
+#define _BSD_SOURCE             /* the same on old glibc and uClibc-ng */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/resource.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <ctype.h>
+#include <stddef.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "supervise.h"
+
+#define ERRLEN      1024        /* error buffers handed to helpers */
+#define NSTREAMS    2           /* a process's stdout and stderr */
+
+/* ---- 2. types --------------------------------------------------------- */
+
+enum autorestart { AR_FALSE, AR_UNEXPECTED, AR_TRUE };
+enum logkind { LOG_NONE, LOG_AUTO, LOG_PATH };
+enum gkind { G_PROGRAM, G_GROUP, G_LISTENER };
+enum level {                    /* supervisord's numbers */
+	L_BLAT = 3, L_TRAC = 5, L_DEBG = 10, L_INFO = 20,
+	L_WARN = 30, L_ERRO = 40, L_CRIT = 50
+};
+
+/* A list of strings that owns them. */
+struct strv {
+	char **v;
+	int n, cap;
+};
+
+/* One output stream of a process, as configured. */
+struct logconf {
+	enum logkind kind;
+	char *path;                 /* LOG_PATH: expanded, ~ resolved */
+	long long maxbytes;         /* 0: never rotate */
+	int backups;
+	long long capture_maxbytes;
+	int events_enabled;
+	int syslog;                 /* *_syslog, or the deprecated logfile=syslog */
+};
+
+/* One process's settings after %-expansion: one per process_num. */
+struct pconf {
+	char *name;                 /* process name */
+	char *program;              /* the [program:x] it came from */
+	char *command;              /* unsplit: split at spawn (shlex rules) */
+	char *directory;            /* NULL: inherit */
+	char *user;                 /* NULL: no change */
+	uid_t uid;
+	gid_t gid;
+	int umask;                  /* -1: inherit */
+	struct strv env;            /* "K=V": [supervisord] environment, then the program's */
+	char *serverurl;            /* NULL: AUTO (the daemon's own url) */
+	int priority;
+	int autostart;
+	enum autorestart autorestart;
+	int startsecs;
+	int startretries;
+	int stopsignal;
+	int stopwaitsecs;
+	int stopasgroup;
+	int killasgroup;
+	int redirect_stderr;
+	unsigned char exitcodes[32];    /* bitmap of 0..255 */
+	struct logconf log[NSTREAMS];   /* [0] stdout, [1] stderr */
+};
+
+/* A group: a [program:x] (its numprocs processes), a [group:g], or an
+ * [eventlistener:x] pool.  procs are in start order. */
+struct gconf {
+	char *name;
+	enum gkind kind;
+	int priority;
+	struct pconf *procs;
+	int nprocs;
+	unsigned long long events;  /* listener: subscribed event types, a bitmask */
+	int buffer_size;            /* listener */
+	char *dump;                 /* effective settings as text: reread compares it */
+};
+
+enum srvkind { SRV_UNIX, SRV_INET };
+
+/* An [unix_http_server] or [inet_http_server] section. */
+struct srvconf {
+	enum srvkind kind;
+	char *section;              /* e.g. "unix_http_server" */
+	char *file;                 /* unix: absolute path */
+	int chmod;                  /* unix: default 0700 */
+	uid_t chown_uid;            /* unix: (uid_t)-1 = unchanged */
+	gid_t chown_gid;            /* unix: (gid_t)-1 = unchanged */
+	char *host;                 /* inet: "" = every interface */
+	int port;                   /* inet */
+	char *username;             /* NULL: no authentication */
+	char *password;             /* plain, or "{SHA}" + hex sha1 */
+};
+
+/* Command-line options of supervise that override [supervisord] (spec 5.1).
+ * A NULL string or a negative number means "not given". */
+struct cmdline {
+	const char *config;
+	int nodaemon, silent, nocleanup, strip_ansi;
+	const char *user, *umask, *directory, *logfile, *logfile_maxbytes,
+	      *logfile_backups, *loglevel, *pidfile, *identifier, *childlogdir,
+	      *minfds, *minprocs;
+};
+
+/* A parse message to log once the main log is open (spec 1.5, 3.3). */
+struct note {
+	enum level level;
+	char *text;
+};
+
+/* The whole configuration. */
+struct config {
+	char *path;                 /* the config file as found or given */
+	/* [supervisord] */
+	char *logfile;              /* absolute; NULL with logsyslog */
+	int logsyslog;
+	long long logfile_maxbytes;
+	int logfile_backups;
+	enum level loglevel;
+	char *pidfile;              /* absolute */
+	int umask;
+	int nodaemon;
+	int silent;
+	long minfds;
+	long minprocs;
+	int nocleanup;
+	char *childlogdir;
+	char *user;                 /* NULL: stay who we are */
+	uid_t uid;
+	gid_t gid;
+	char *directory;            /* NULL: stay */
+	int strip_ansi;
+	struct strv environment;    /* "K=V" */
+	char *identifier;
+	/* servers, control */
+	struct srvconf *servers;
+	int nservers;
+	int rpcinterface;           /* [rpcinterface:supervisor] present */
+	/* groups, sorted by (priority, name) */
+	struct gconf *groups;
+	int ngroups;
+	/* messages for the main log, in the order spec 3.3 wants them */
+	struct note *notes;
+	int nnotes;
+};
+
+/* An open log file: a child's stream or the main log.  Both rotate the
+ * same way, so one writer serves both. */
+struct logfile {
+	char *path;                 /* NULL: nothing to write to */
+	int fd;                     /* -1: closed */
+	long long size;
+	long long maxbytes;         /* 0: never rotate */
+	int backups;
+	int rotatable;              /* a regular file; pipes and ttys never rotate */
+	int failing;                /* errno of the write that failed; said once */
+};
+
+struct procgroup;
+
+struct proc {
+	struct pconf *cf;
+	struct procgroup *grp;
+	enum sv_state state;
+	pid_t pid;
+	int64_t laststart;          /* monotonic ms of the last spawn; 0: never */
+	time_t startwall, stopwall; /* wall clock, for status */
+	int64_t due;                /* the current state's deadline; 0: none */
+	int64_t lastwaitlog;        /* "waiting for X to stop", every 2 s */
+	int backoff;                /* failed starts in a row */
+	int exitstatus;
+	int killing;                /* a stop is in progress */
+	char spawnerr[256];
+	int pipe[NSTREAMS];         /* read ends of its stdout/stderr; -1 closed */
+	int stdin_fd;               /* write end of its stdin */
+	struct logfile log[NSTREAMS];
+	char *autolog[NSTREAMS];    /* AUTO log path, made with the group */
+};
+
+struct procgroup {
+	struct gconf cf;
+	struct proc *procs;
+	int nprocs;
+};
+
+struct client;
+
+enum mood { M_RUNNING, M_RESTARTING, M_SHUTDOWN };
+
+/* ---- globals: the daemon's state, one instance reached from every section */
+
+/* The daemon's state: one instance, reached from every section. */
+static struct {
+	const char *argv0;
+	struct cmdline cl;
+	struct config cf;           /* the running configuration */
+	struct procgroup **groups;      /* running groups, in (priority, name) order */
+	int ngroups;
+	enum mood mood;
+	struct config next;         /* a reload's config, checked before anything stops */
+	struct logfile log;
+	int sigpipe[2];
+	int *listenfd;              /* one per server section; -1: not bound */
+	struct client *clients;
+	pid_t pid;
+	int wrote_pidfile;
+	int64_t lastdielog;         /* "waiting for ... to die", every 3 s */
+	int readyfd;                /* daemonizing: tells the parent we are up */
+} sv = { .sigpipe = { -1, -1 }, .readyfd = -1 };
+
+static void ctl_notify(struct proc *p);
+static void proc_spawn(struct proc *p);
+
+/* ---- 3. utilities ----------------------------------------------------- */
+
+static void *xmalloc(size_t n);
+static void *xrealloc(void *p, size_t n);
+
+/* Out of memory is the one error nothing can recover from: say so, stop. */
+static void oom(void)
+{
+	static const char msg[] = "supervise: out of memory\n";
+	if (write(2, msg, sizeof msg - 1) < 0) { /* nothing left to try */ }
+	abort();
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* printf into a fresh string. */
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/* Fill an error buffer; always returns -1 so helpers can `return errf(...)`. */
+static int errf(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void strv_push(struct strv *sv, char *s)
+{
+	if (sv->n + 1 >= sv->cap) {
+		sv->cap = sv->cap ? 2 * sv->cap : 8;
+		sv->v = xrealloc(sv->v, (size_t)sv->cap * sizeof *sv->v);
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;        /* usable as an argv or envp */
+}
+
+static void strv_free(struct strv *sv)
+{
+	int i;
+
+	for (i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	memset(sv, 0, sizeof *sv);
+}
+
+/* Milliseconds on the monotonic clock: every timer uses this. */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- 4. config -------------------------------------------------------- */
+
+/* The order follows what happens to a value: the INI grammar reads lines
+ * into sections (4a), %-expansion fills in names (4b), datatype parsers turn
+ * text into numbers, signals, users... (4c), the section readers build
+ * struct config (4d), and the entry points tie it together (4e).  Error
+ * texts are supervisord's, character for character: scripts and people grep
+ * for them.  Where we know the file and line of an option we add
+ * "\nFILE:LINE: [SECTION] OPTION" after the message. */
+
+/* ---- 4a. INI grammar (Python 3.11 RawConfigParser as supervisor sets it up) */
+
+/* A growable string: the parser builds values and messages with it. */
+struct sbuf {
+	char *p;
+	size_t n, cap;
+};
+
+static void sb_addn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void sb_adds(struct sbuf *b, const char *s) { sb_addn(b, s, strlen(s)); }
+
+static void sb_addf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[256];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof tmp) {
+		char *big = xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		sb_addn(b, big, (size_t)n);
+		free(big);
+	} else if (n > 0) {
+		sb_addn(b, tmp, (size_t)n);
+	}
+}
+
+/* The string so far, never NULL; the buffer keeps ownership. */
+static char *sb_str(struct sbuf *b)
+{
+	if (!b->p)
+		sb_addn(b, "", 0);
+	return b->p;
+}
+
+/* Python's str.isspace() for the bytes a config file can hold. */
+static int ini_space(int c)
+{
+	return c == ' ' || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f);
+}
+
+static char *str_strip(char *s)
+{
+	size_t n;
+
+	while (ini_space((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n && ini_space((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Python repr() of a str, since supervisord quotes values with %r.  Bytes
+ * of multi-byte UTF-8 characters are copied as they are (printable in
+ * Python), except the BOM, which Python shows as \ufeff. */
+static char *py_repr(const char *s)
+{
+	struct sbuf b = {0};
+	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+	const unsigned char *p;
+
+	sb_addn(&b, &q, 1);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+			sb_adds(&b, "\\ufeff");
+			p += 2;
+		} else if (*p == '\\' || *p == (unsigned char)q) {
+			sb_addf(&b, "\\%c", *p);
+		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
+			sb_adds(&b, *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : "\\t");
+		} else if (*p < 0x20 || *p == 0x7f) {
+			sb_addf(&b, "\\x%02x", *p);
+		} else {
+			sb_addn(&b, (const char *)p, 1);
+		}
+	}
+	sb_addn(&b, &q, 1);
+	return b.p;
+}
+
+struct iopt {
+	char *key, *val;
+	const char *file;           /* borrowed from ini.files */
+	int line;
+};
+
+struct isect {
+	char *name;
+	const char *file;           /* the file that created the section */
+	struct iopt *o;
+	int n, cap;
+};
+
+struct ini {
+	struct isect *s;
+	int n, cap;
+	struct isect def;           /* [DEFAULT]: seen by every section */
+	struct strv files;          /* every file read, owns the names */
+	struct strv cuts;           /* warnings: a comment cut an open quote */
+};
+
+static struct isect *ini_find(struct ini *ini, const char *name)
+{
+	int i;
+
+	for (i = 0; i < ini->n; i++)
+		if (strcmp(ini->s[i].name, name) == 0)
+			return &ini->s[i];
+	return NULL;
+}
+
+/* The option as the section sees it: its own, else [DEFAULT]'s. */
+static struct iopt *ini_opt(const struct ini *ini, const struct isect *s,
+                            const char *key)
+{
+	int i;
+
+	for (i = 0; s && i < s->n; i++)
+		if (strcmp(s->o[i].key, key) == 0)
+			return &s->o[i];
+	for (i = 0; i < ini->def.n; i++)
+		if (strcmp(ini->def.o[i].key, key) == 0)
+			return &ini->def.o[i];
+	return NULL;
+}
+
+/* Set key in s, replacing an earlier value (strict=False). Takes val. */
+static struct iopt *ini_set(struct isect *s, const char *key, char *val,
+                            const char *file, int line)
+{
+	struct iopt *o;
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->o[i].key, key) == 0)
+			break;
+	if (i == s->n) {
+		if (s->n == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 8;
+			s->o = xrealloc(s->o, (size_t)s->cap * sizeof *s->o);
+		}
+		s->o[s->n].key = xstrdup(key);
+		s->o[s->n].val = NULL;
+		s->n++;
+	}
+	o = &s->o[i];
+	free(o->val);
+	o->val = val;
+	o->file = file;
+	o->line = line;
+	return o;
+}
+
+static struct isect *ini_section(struct ini *ini, const char *name,
+                                 const char *file)
+{
+	struct isect *s;
+
+	if (strcmp(name, "DEFAULT") == 0)
+		return &ini->def;
+	if ((s = ini_find(ini, name)))
+		return s;
+	if (ini->n == ini->cap) {
+		ini->cap = ini->cap ? 2 * ini->cap : 16;
+		ini->s = xrealloc(ini->s, (size_t)ini->cap * sizeof *ini->s);
+	}
+	s = &ini->s[ini->n++];
+	memset(s, 0, sizeof *s);
+	s->name = xstrdup(name);
+	s->file = file;
+	return s;
+}
+
+static void ini_free(struct ini *ini)
+{
+	int i, j;
+
+	for (i = -1; i < ini->n; i++) {
+		struct isect *s = i < 0 ? &ini->def : &ini->s[i];
+		for (j = 0; j < s->n; j++) {
+			free(s->o[j].key);
+			free(s->o[j].val);
+		}
+		free(s->o);
+		free(s->name);
+	}
+	free(ini->s);
+	strv_free(&ini->files);
+	strv_free(&ini->cuts);
+	memset(ini, 0, sizeof *ini);
+}
+
+/* Where an inline comment starts, or -1.  configparser looks for ';' and
+ * '#' in rounds: each round finds the next of each, and the first round in
+ * which one follows whitespace (or is at column 0) decides.  So a '#' after
+ * a blank can win over a later "; " when an earlier ';' was glued to text. */
+static long ini_comment(const char *line)
+{
+	long at[2] = {-1, -1}, best;
+	const char pre[2] = {';', '#'};
+	int k, alive = 2;
+
+	while (alive) {
+		best = -1;
+		alive = 0;
+		for (k = 0; k < 2; k++) {
+			const char *p;
+			if (at[k] == -2)
+				continue;
+			p = strchr(line + at[k] + 1, pre[k]);
+			if (!p) {
+				at[k] = -2;
+				continue;
+			}
+			alive++;
+			at[k] = p - line;
+			if ((at[k] == 0 || ini_space((unsigned char)line[at[k] - 1]))
+			    && (best < 0 || at[k] < best))
+				best = at[k];
+		}
+		if (best >= 0)
+			return best;
+	}
+	return -1;
+}
+
+/* Does text leave a ' or " quote open, reading it like a shell would? */
+static int quote_open(const char *s, size_t n)
+{
+	char q = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (q && s[i] == q)
+			q = 0;
+		else if (!q && (s[i] == '\'' || s[i] == '"'))
+			q = s[i];
+		else if (!q && s[i] == '\\' && i + 1 < n)
+			i++;
+	}
+	return q != 0;
+}
+
+/* An odd number of '"' in a comment: it probably closed a quote of the
+ * value ('\'' is not counted: "don't" is common in comments). */
+static int dquote_odd(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '"';
+	return n % 2;
+}
+
+/* Turn \r\n and lone \r into \n, as Python's universal newlines do. */
+static void ini_newlines(char *t)
+{
+	char *w = t;
+
+	for (; *t; t++) {
+		if (*t == '\r') {
+			*w++ = '\n';
+			if (t[1] == '\n')
+				t++;
+		} else {
+			*w++ = *t;
+		}
+	}
+	*w = '\0';
+}
+
+struct iparse {                 /* state while reading one file */
+	struct ini *ini;
+	const char *file;
+	struct isect *cur;
+	char *optname;              /* the option a continuation extends */
+	size_t indent;
+	struct sbuf bad;            /* "\n\t[line N]: 'text'" per bad line */
+};
+
+static struct iopt *ip_cur(struct iparse *ip)
+{
+	int i;
+
+	for (i = 0; ip->cur && ip->optname && i < ip->cur->n; i++)
+		if (strcmp(ip->cur->o[i].key, ip->optname) == 0)
+			return &ip->cur->o[i];
+	return NULL;
+}
+
+static void ip_bad(struct iparse *ip, int lineno, const char *raw)
+{
+	char *r = py_repr(raw);
+	sb_addf(&ip->bad, "\n\t[line %2d]: %s", lineno, r);
+	free(r);
+}
+
+static void ip_cut_note(struct iparse *ip, int lineno, const char *key)
+{
+	strv_push(&ip->ini->cuts, xasprintf("%s:%d: [%s] %s: an inline comment"
+	          " (' ;' or ' #') cut the value inside quotes; supervisord"
+	          " drops the rest of the line too", ip->file, lineno,
+	          ip->cur->name, key));
+}
+
+/* One line that is not a continuation: a header or "key = value". */
+static int ip_entry(struct iparse *ip, char *v, const char *raw, int lineno,
+                    int cut, char **emsg)
+{
+	char *rb = v[0] == '[' ? strrchr(v, ']') : NULL;
+	size_t k;
+	char *key;
+
+	if (rb && rb - v >= 2) {
+		*rb = '\0';
+		ip->cur = ini_section(ip->ini, v + 1, ip->file);
+		free(ip->optname);
+		ip->optname = NULL;
+		return 0;
+	}
+	if (!ip->cur) {
+		char *f = py_repr(ip->file), *r = py_repr(raw);
+		*emsg = xasprintf("File contains no section headers.\nfile: %s, "
+		                  "line: %d\n%s", f, lineno, r);
+		free(f);
+		free(r);
+		return -1;
+	}
+	k = strcspn(v, "=:");
+	key = xstrndup(v, k);
+	str_strip(key);
+	if (!v[k] || !*key) {
+		ip_bad(ip, lineno, raw);
+		free(key);
+		return 0;
+	}
+	for (k = 0; key[k]; k++)
+		key[k] = (char)tolower((unsigned char)key[k]);
+	v = str_strip(v + strcspn(v, "=:") + 1);
+	ini_set(ip->cur, key, xstrdup(v), ip->file, lineno);
+	if (cut)
+		ip_cut_note(ip, lineno, key);
+	free(ip->optname);
+	ip->optname = key;
+	return 0;
+}
+
+/* Append a continuation line (or an empty line: v == "") to the option. */
+static void ip_append(struct iopt *o, const char *v)
+{
+	char *nv = xasprintf("%s\n%s", o->val, v);
+	free(o->val);
+	o->val = nv;
+}
+
+/* Read one line per configparser's rules; returns -1 only for the fatal
+ * "no section headers" error. */
+static int ip_line(struct iparse *ip, char *raw, size_t len, int lineno,
+                   char **emsg)
+{
+	char *line = xstrndup(raw, len), *v;
+	long c = ini_comment(line);
+	size_t indent = strspn(line, " \t\n\v\f\r\x1c\x1d\x1e\x1f");
+	int full = line[indent] == ';' || line[indent] == '#', cut = 0, rc = 0;
+	struct iopt *o;
+
+	if (full)
+		c = 0;
+	if (c > 0)
+		cut = quote_open(line, (size_t)c) || dquote_odd(line + c);
+	if (c >= 0)
+		line[c] = '\0';
+	v = str_strip(line);
+	o = ip_cur(ip);
+	if (!*v) {
+		/* an empty line inside a value is kept, unless it held a comment */
+		if (c < 0 && o)
+			ip_append(o, "");
+	} else if (o && indent > ip->indent) {
+		ip_append(o, v);
+		if (cut)
+			ip_cut_note(ip, lineno, o->key);
+	} else {
+		char *rawl = xstrndup(raw, len);
+		ip->indent = indent;
+		rc = ip_entry(ip, v, rawl, lineno, cut, emsg);
+		free(rawl);
+	}
+	free(line);
+	return rc;
+}
+
+/* Drop the trailing empty lines of multi-line values (configparser
+ * rstrips every value once the file is read). */
+static void ini_rstrip(struct ini *ini)
+{
+	int i, j;
+
+	for (i = -1; i < ini->n; i++) {
+		struct isect *s = i < 0 ? &ini->def : &ini->s[i];
+		for (j = 0; j < s->n; j++) {
+			size_t n = strlen(s->o[j].val);
+			while (n && ini_space((unsigned char)s->o[j].val[n - 1]))
+				s->o[j].val[--n] = '\0';
+		}
+	}
+}
+
+/* Parse text (modified in place) read from file into ini.  On an error
+ * returns -1 with *emsg malloc'd: the whole message supervisord prints. */
+static int ini_parse(struct ini *ini, char *text, const char *file, char **emsg)
+{
+	struct iparse ip;
+	char *p = text, *nl;
+	int lineno = 0, rc = 0;
+
+	memset(&ip, 0, sizeof ip);
+	ip.ini = ini;
+	ip.file = file;
+	ini_newlines(text);
+	while (*p && rc == 0) {
+		nl = strchr(p, '\n');
+		lineno++;
+		/* the raw line keeps its "\n": error messages show it */
+		rc = ip_line(&ip, p, nl ? (size_t)(nl - p + 1) : strlen(p), lineno, emsg);
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	free(ip.optname);
+	ini_rstrip(ini);
+	if (rc == 0 && ip.bad.n) {
+		char *f = py_repr(file);
+		*emsg = xasprintf("Source contains parsing errors: %s%s", f, ip.bad.p);
+		free(f);
+		rc = -1;
+	}
+	free(ip.bad.p);
+	return rc;
+}
+
+/* Slurp a whole file.  Returns NULL with errno set. */
+static char *file_read(const char *path)
+{
+	struct sbuf b = {0};
+	char buf[4096];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return NULL;
+	}
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		sb_addn(&b, buf, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		free(b.p);
+		return NULL;
+	}
+	return sb_str(&b);
+}
+
+/* Read and parse path.  A UTF-8 BOM is not skipped: supervisord fails
+ * with "File contains no section headers" and so do we (accepting it
+ * would make a file work here that fails there). */
+static int ini_read(struct ini *ini, const char *path, char **emsg)
+{
+	struct stat st;
+	char *text;
+	int rc;
+
+	if (stat(path, &st) < 0) {
+		*emsg = xasprintf("could not find config file %s", path);
+		return -1;
+	}
+	if (!(text = file_read(path))) {
+		*emsg = xasprintf("could not read config file %s", path);
+		return -1;
+	}
+	strv_push(&ini->files, xstrdup(path));
+	rc = ini_parse(ini, text, ini->files.v[ini->files.n - 1], emsg);
+	free(text);
+	return rc;
+}
+
+/* Replace every literal %(here)s by dir, in every section, [DEFAULT]
+ * values included (configparser copies them into the section when it
+ * sets them), as supervisord does after each file when [include] exists. */
+static void ini_here(struct ini *ini, const char *dir)
+{
+	static const char tag[] = "%(here)s";
+	int i, j;
+
+	for (i = 0; i < ini->n; i++) {
+		struct isect *s = &ini->s[i];
+		for (j = 0; j < ini->def.n + s->n; j++) {
+			struct iopt *o = j < ini->def.n ?
+			                 ini_opt(ini, s, ini->def.o[j].key) : &s->o[j - ini->def.n];
+			struct sbuf b = {0};
+			const char *v, *hit;
+			if (!o || !strstr(o->val, tag))
+				continue;
+			for (v = o->val; (hit = strstr(v, tag)); v = hit + sizeof tag - 1) {
+				sb_addn(&b, v, (size_t)(hit - v));
+				sb_adds(&b, dir);
+			}
+			sb_adds(&b, v);
+			ini_set(s, o->key, b.p, o->file, o->line);
+		}
+	}
+}
+
+/* ---- 4b. %-expansion --------------------------------------------------- */
+
+/* The names a value may use: "here", "program_name", "ENV_PATH"...  The
+ * process numbers are Python ints, everything else is a str. */
+struct xname {
+	char *k, *v;
+	int num;
+};
+
+struct names {
+	struct xname *a;
+	int n, cap;
+};
+
+static void names_set(struct names *nm, const char *k, const char *v, int num)
+{
+	int i;
+
+	for (i = 0; i < nm->n; i++)
+		if (strcmp(nm->a[i].k, k) == 0)
+			break;
+	if (i == nm->n) {
+		if (nm->n == nm->cap) {
+			nm->cap = nm->cap ? 2 * nm->cap : 64;
+			nm->a = xrealloc(nm->a, (size_t)nm->cap * sizeof *nm->a);
+		}
+		nm->a[nm->n++].k = xstrdup(k);
+	} else {
+		free(nm->a[i].v);
+	}
+	nm->a[i].v = xstrdup(v);
+	nm->a[i].num = num;
+}
+
+static void names_setnum(struct names *nm, const char *k, long n)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%ld", n);
+	names_set(nm, k, buf, 1);
+}
+
+/* Add ENV_K for every "K=V" in env. */
+static void names_env(struct names *nm, char *const *env, int n)
+{
+	int i;
+
+	for (i = 0; i < n && env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+		char *k;
+		if (!eq)
+			continue;
+		k = xasprintf("ENV_%.*s", (int)(eq - env[i]), env[i]);
+		names_set(nm, k, eq + 1, 0);
+		free(k);
+	}
+}
+
+static const struct xname *names_get(const struct names *nm, const char *k,
+                                     size_t klen)
+{
+	int i;
+
+	for (i = 0; i < nm->n; i++)
+		if (strlen(nm->a[i].k) == klen && memcmp(nm->a[i].k, k, klen) == 0)
+			return &nm->a[i];
+	return NULL;
+}
+
+static void names_free(struct names *nm)
+{
+	int i;
+
+	for (i = 0; i < nm->n; i++) {
+		free(nm->a[i].k);
+		free(nm->a[i].v);
+	}
+	free(nm->a);
+	memset(nm, 0, sizeof *nm);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "a, b, c": the sorted names, for the "Available names" message. */
+static char *names_list(const struct names *nm)
+{
+	const char **k = xmalloc((size_t)(nm->n + 1) * sizeof *k);
+	struct sbuf b = {0};
+	int i;
+
+	for (i = 0; i < nm->n; i++)
+		k[i] = nm->a[i].k;
+	qsort(k, (size_t)nm->n, sizeof *k, cmp_str);
+	for (i = 0; i < nm->n; i++)
+		sb_addf(&b, "%s%s", i ? ", " : "", k[i]);
+	free(k);
+	return sb_str(&b);
+}
+
+/* Code-point index of byte i, for Python's "at index N". */
+static long utf8_index(const char *s, size_t i)
+{
+	long n = 0;
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		n += ((unsigned char)s[j] & 0xc0) != 0x80;
+	return n;
+}
+
+/* Format one value of the mapping by a conversion; spec = "%-05.2" without
+ * the conversion char.  Returns -1 with Python's TypeError text in why. */
+static int fmt_value(struct sbuf *out, const struct xname *x, const char *spec,
+                     char conv, char *why, size_t wl)
+{
+	char f[48];
+
+	if (conv == 's' || conv == 'r' || conv == 'a') {
+		char *r = conv == 's' || x->num ? xstrdup(x->v) : py_repr(x->v);
+		snprintf(f, sizeof f, "%ss", spec);
+		sb_addf(out, f, r);
+		free(r);
+		return 0;
+	}
+	if (conv == 'c' && (x->num || strlen(x->v) == 1)) {
+		snprintf(f, sizeof f, "%sc", spec);
+		sb_addf(out, f, x->num ? (int)atol(x->v) : x->v[0]);
+		return 0;
+	}
+	if (!x->num) {
+		if (conv == 'c')
+			return errf(why, wl, "%%c requires int or char");
+		return errf(why, wl, "%%%c format: %s is required, not str", conv,
+		            strchr("xXo", conv) ? "an integer" : "a real number");
+	}
+	if (strchr("eEfFgG", conv)) {
+		snprintf(f, sizeof f, "%s%c", spec, conv);
+		sb_addf(out, f, (double)atol(x->v));
+	} else {
+		snprintf(f, sizeof f, "%sl%c", spec, conv == 'i' || conv == 'u' ? 'd' : conv);
+		sb_addf(out, f, atol(x->v));
+	}
+	return 0;
+}
+
+/* One %-directive at s[*i] (just after the '%').  Python's order: the
+ * (name) is looked up first, then flags, width, precision, conversion.
+ * Returns 0, -1 with why filled (badly formatted), or -2 with *miss set
+ * (unknown name). */
+static int fmt_directive(struct sbuf *out, const char *s, size_t *i,
+                         const struct names *nm, const struct xname **miss_at,
+                         char **miss, char *why, size_t wl)
+{
+	const struct xname *x = NULL;
+	char spec[40] = "%";
+	size_t j = *i, sl = 1;
+
+	if (s[j] == '(') {
+		const char *e = strchr(s + j + 1, ')');
+		if (!e)
+			return errf(why, wl, "incomplete format key");
+		if (!(x = names_get(nm, s + j + 1, (size_t)(e - s - j - 1)))) {
+			*miss = xstrndup(s + j + 1, (size_t)(e - s - j - 1));
+			return -2;
+		}
+		j = (size_t)(e - s) + 1;
+	}
+	for (; s[j] && strchr("-+ #0*.0123456789hlL", s[j]); j++) {
+		if (s[j] == '*')
+			return errf(why, wl, "* wants int");
+		if (!strchr("hlL", s[j]) && sl < sizeof spec - 1)
+			spec[sl++] = s[j];
+	}
+	spec[sl] = '\0';
+	if (!s[j])
+		return errf(why, wl, "incomplete format");
+	*i = j + 1;
+	if (s[j] == '%' && !x)
+		return sb_addn(out, "%", 1), 0;
+	if (!strchr("sradiuoxXeEfFgGc", s[j]) || s[j] == '%')
+		return errf(why, wl, "unsupported format character '%c' (0x%x) at index %ld",
+		            s[j], (unsigned char)s[j], utf8_index(s, j));
+	if (!x)                     /* Python would format the whole dictionary */
+		return errf(why, wl, "%%%c without a (name) is not supported", s[j]);
+	(void)miss_at;
+	return fmt_value(out, x, spec, s[j], why, wl);
+}
+
+/* Python's `s % names` as supervisord's expand() reports it: on error
+ * returns -1 with *emsg = the whole message; what is "program:x.command". */
+static int expand_format(const char *s, const struct names *nm, const char *what,
+                         char **out, char **emsg)
+{
+	struct sbuf b = {0};
+	char why[256];
+	char *miss = NULL;
+	size_t i = 0;
+	int rc = 0;
+
+	while (s[i] && rc == 0) {
+		size_t n = strcspn(s + i, "%");
+		sb_addn(&b, s + i, n);
+		i += n;
+		if (s[i] == '%') {
+			i++;
+			rc = fmt_directive(&b, s, &i, nm, NULL, &miss, why, sizeof why);
+		}
+	}
+	if (rc < 0) {
+		char *rs = py_repr(s), *rw = py_repr(what);
+		if (rc == -2) {
+			char *rk = py_repr(miss), *avail = names_list(nm);
+			*emsg = xasprintf("Format string %s for %s contains names (%s) which "
+			                  "cannot be expanded. Available names: %s", rs, rw, rk, avail);
+			free(rk);
+			free(avail);
+		} else {
+			*emsg = xasprintf("Format string %s for %s is badly formatted: %s",
+			                  rs, rw, why);
+		}
+		free(rs);
+		free(rw);
+		free(miss);
+		free(b.p);
+		return -1;
+	}
+	*out = sb_str(&b);
+	return 0;
+}
+
+/* ---- 4c. datatypes ----------------------------------------------------- */
+
+/* Python int(s): blanks around, a sign, digits with single '_' between. */
+static int parse_int(const char *s, long *out, char *err, size_t errlen)
+{
+	char digits[64], *r;
+	const char *p = s, *e;
+	size_t n = 0;
+	int ok;
+
+	while (ini_space((unsigned char)*p))
+		p++;
+	e = p + strlen(p);
+	while (e > p && ini_space((unsigned char)e[-1]))
+		e--;
+	if (p < e && (*p == '+' || *p == '-'))
+		digits[n++] = *p++;
+	ok = p < e && isdigit((unsigned char)*p) && isdigit((unsigned char)e[-1]);
+	for (; ok && p < e && n < sizeof digits - 1; p++) {
+		if (*p == '_' && isdigit((unsigned char)p[1]))
+			continue;
+		ok = isdigit((unsigned char)*p);
+		digits[n++] = *p;
+	}
+	digits[n] = '\0';
+	errno = 0;
+	if (ok && p == e) {
+		*out = strtol(digits, NULL, 10);
+		if (errno == 0)
+			return 0;
+	}
+	r = py_repr(s);
+	errf(err, errlen, "invalid literal for int() with base 10: %s", r);
+	free(r);
+	return -1;
+}
+
+static int parse_bool(const char *s, int *out, char *err, size_t errlen)
+{
+	static const char *const words[] = {"false", "no", "off", "0", "true", "yes", "on", "1"};
+	char *r;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		if (strcasecmp(s, words[i]) == 0) {
+			*out = i >= 4;
+			return 0;
+		}
+	}
+	r = py_repr(s);
+	errf(err, errlen, "not a valid boolean value: %s", r);
+	free(r);
+	return -1;
+}
+
+/* "10", "10KB", "5 mb", "1GB": case-insensitive, 1024-based. */
+static int parse_bytes(const char *s, long long *out, char *err, size_t errlen)
+{
+	static const char units[] = "kmg";
+	char *low = xstrdup(s);
+	size_t n = strlen(low), i;
+	long long mult = 1;
+	long v;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)low[i]);
+	if (n >= 2 && low[n - 1] == 'b' && low[n - 2] && strchr(units, low[n - 2])) {
+		mult = 1LL << (10 * (strchr(units, low[n - 2]) - units + 1));
+		low[n - 2] = '\0';
+	}
+	rc = parse_int(low, &v, err, errlen);
+	free(low);
+	*out = rc == 0 ? v * mult : 0;
+	return rc;
+}
+
+/* Python int(s, 8): "022", "22", "0o22". */
+static int parse_octal(const char *s, int *out, char *err, size_t errlen)
+{
+	const char *p = s;
+	long v = 0;
+	int neg = 0, any = 0;
+
+	while (ini_space((unsigned char)*p))
+		p++;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O') && p[2] != '_') {
+		p += 2;
+		if (*p == '_')
+			p++;
+	}
+	for (; *p >= '0' && *p <= '7'; p++) {
+		v = v * 8 + (*p - '0');
+		any = 1;
+		if (p[1] == '_' && p[2] >= '0' && p[2] <= '7')
+			p++;
+	}
+	while (ini_space((unsigned char)*p))
+		p++;
+	if (!any || *p || v > INT_MAX)
+		return errf(err, errlen, "%s can not be converted to an octal type", s);
+	*out = neg ? -(int)v : (int)v;
+	return 0;
+}
+
+static const char *const level_names[] = {
+	"critical", "CRIT", "error", "ERRO", "warn", "WARN", "info", "INFO",
+	"debug", "DEBG", "trace", "TRAC", "blather", "BLAT"
+};
+static const enum level level_nums[] = {L_CRIT, L_ERRO, L_WARN, L_INFO, L_DEBG, L_TRAC, L_BLAT};
+
+static int parse_loglevel(const char *s, enum level *out, char *err, size_t errlen)
+{
+	char *r;
+	int i;
+
+	for (i = 0; i < 7; i++) {
+		if (strcasecmp(s, level_names[2 * i]) == 0) {
+			*out = level_nums[i];
+			return 0;
+		}
+	}
+	r = py_repr(s);
+	errf(err, errlen, "bad logging level name %s", r);
+	free(r);
+	return -1;
+}
+
+static const char *level_name(enum level l)
+{
+	int i;
+
+	for (i = 0; i < 7; i++)
+		if (level_nums[i] == l)
+			return level_names[2 * i + 1];
+	return "INFO";
+}
+
+/* Canonical names first: sig_name() prints the first match. */
+static const struct { const char *name; int sig; } sig_table[] = {
+	{"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+	{"TRAP", SIGTRAP}, {"ABRT", SIGABRT}, {"BUS", SIGBUS}, {"FPE", SIGFPE},
+	{"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
+	{"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+#ifdef SIGSTKFLT
+	{"STKFLT", SIGSTKFLT},
+#endif
+	{"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},
+	{"TTIN", SIGTTIN}, {"TTOU", SIGTTOU}, {"URG", SIGURG}, {"XCPU", SIGXCPU},
+	{"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+#ifdef SIGWINCH
+	{"WINCH", SIGWINCH},
+#endif
+#ifdef SIGIO
+	{"IO", SIGIO},
+#endif
+#ifdef SIGPWR
+	{"PWR", SIGPWR},
+#endif
+	{"SYS", SIGSYS}, {"CLD", SIGCHLD}, {"IOT", SIGABRT},
+#ifdef SIGPOLL
+	{"POLL", SIGPOLL},
+#endif
+	{"RTMIN", -1}, {"RTMAX", -2}
+};
+
+/* SIGRTMIN is a function call in glibc, so the table holds -1/-2 for it. */
+static int sig_value(int i)
+{
+	int v = sig_table[i].sig;
+	return v == -1 ? SIGRTMIN : v == -2 ? SIGRTMAX : v;
+}
+
+static const char *sig_name(int sig)
+{
+	static char buf[32];
+	int i;
+
+	for (i = 0; i < (int)(sizeof sig_table / sizeof *sig_table); i++) {
+		if (sig_value(i) == sig) {
+			snprintf(buf, sizeof buf, "SIG%s", sig_table[i].name);
+			return buf;
+		}
+	}
+	snprintf(buf, sizeof buf, "signal %d", sig);
+	return buf;
+}
+
+/* A number must be one Python's signal module knows (0 included: it is
+ * SIG_DFL there); a name is stripped, upper-cased, SIG optional. */
+static int parse_signal(const char *s, int *sig, char *err, size_t errlen)
+{
+	char name[32], *buf, *up, *r;
+	long n;
+	int i;
+
+	if (parse_int(s, &n, err, errlen) == 0) {
+		if (n == 0 || strncmp(sig_name((int)n), "SIG", 3) == 0) {
+			*sig = (int)n;
+			return 0;
+		}
+		r = py_repr(s);
+		errf(err, errlen, "value %s is not a valid signal number", r);
+		free(r);
+		return -1;
+	}
+	up = str_strip(buf = xstrdup(s));
+	for (i = 0; up[i]; i++)
+		up[i] = (char)toupper((unsigned char)up[i]);
+	snprintf(name, sizeof name, "%s", strncmp(up, "SIG", 3) ? up : up + 3);
+	free(buf);
+	for (i = 0; i < (int)(sizeof sig_table / sizeof *sig_table); i++) {
+		if (strcmp(name, sig_table[i].name) == 0) {
+			*sig = sig_value(i);
+			return 0;
+		}
+	}
+	r = py_repr(s);
+	errf(err, errlen, "value %s is not a valid signal name", r);
+	free(r);
+	return -1;
+}
+
+/* "0,2, 3": integers 0..255 into a bitmap; "" is the empty list. */
+static int parse_exitcodes(const char *s, unsigned char map[32], char *err, size_t errlen)
+{
+	const char *p = s;
+	char item[64], *r;
+	long v;
+
+	memset(map, 0, 32);
+	while (*s) {
+		size_t n = strcspn(p, ",");
+		snprintf(item, sizeof item, "%.*s", (int)(n < 63 ? n : 63), p);
+		if (n > 63 || parse_int(item, &v, err, errlen) < 0 || v < 0 || v > 255) {
+			r = py_repr(s);
+			errf(err, errlen, "not a valid list of exit codes: %s", r);
+			free(r);
+			return -1;
+		}
+		map[v / 8] |= (unsigned char)(1 << (v % 8));
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	return 0;
+}
+
+static int parse_autorestart(const char *s, enum autorestart *out, char *err, size_t errlen)
+{
+	int b;
+	char *low, *r;
+	size_t i;
+
+	if (strcasecmp(s, "unexpected") == 0) {
+		*out = AR_UNEXPECTED;
+		return 0;
+	}
+	if (parse_bool(s, &b, err, errlen) == 0) {
+		*out = b ? AR_TRUE : AR_FALSE;
+		return 0;
+	}
+	low = xstrdup(s);
+	for (i = 0; low[i]; i++)
+		low[i] = (char)tolower((unsigned char)low[i]);
+	r = py_repr(low);
+	errf(err, errlen, "invalid 'autorestart' value %s", r);
+	free(r);
+	free(low);
+	return -1;
+}
+
+/* A user name, or a number that passwd knows; gid is the primary group. */
+static int parse_user(const char *s, uid_t *uid, gid_t *gid, char *err, size_t errlen)
+{
+	struct passwd *pw;
+	char tmp[8];
+	long n;
+
+	if (parse_int(s, &n, tmp, sizeof tmp) == 0) {
+		if (!(pw = getpwuid((uid_t)n)))
+			return errf(err, errlen, "Invalid user id %s", s);
+	} else if (!(pw = getpwnam(s))) {
+		return errf(err, errlen, "Invalid user name %s", s);
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+/* "user" or "user:group" (names or numbers), for chown=. */
+static int parse_owner(const char *s, uid_t *uid, gid_t *gid)
+{
+	char tmp[8], *colon = strchr(s, ':');
+	struct group *gr;
+	char *u = colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup(s);
+	long n;
+	int rc = parse_user(u, uid, gid, tmp, sizeof tmp);
+
+	free(u);
+	*gid = (gid_t)-1;
+	if (rc < 0 || !colon)
+		return rc;
+	if (parse_int(colon + 1, &n, tmp, sizeof tmp) == 0)
+		gr = getgrgid((gid_t)n);
+	else
+		gr = getgrnam(colon + 1);
+	if (!gr)
+		return -1;
+	*gid = gr->gr_gid;
+	return 0;
+}
+
+/* os.path.expanduser: "~" and "~user" at the start. */
+static char *path_expanduser(const char *p)
+{
+	const char *home = NULL, *rest;
+	struct passwd *pw;
+	char *user;
+
+	if (p[0] != '~')
+		return xstrdup(p);
+	rest = p + 1 + strcspn(p + 1, "/");
+	if (rest == p + 1) {
+		if (!(home = getenv("HOME")) && (pw = getpwuid(getuid())))
+			home = pw->pw_dir;
+	} else {
+		user = xstrndup(p + 1, (size_t)(rest - p - 1));
+		if ((pw = getpwnam(user)))
+			home = pw->pw_dir;
+		free(user);
+	}
+	if (!home)
+		return xstrdup(p);
+	if (strcmp(home, "/") == 0 && *rest)
+		home = "";
+	return xasprintf("%s%s", home, rest);
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* existing_directory: ~ expanded, must be a directory. */
+static int parse_dir(const char *s, char **out, char *err, size_t errlen)
+{
+	char *p = path_expanduser(s);
+
+	if (!is_dir(p)) {
+		free(p);
+		return errf(err, errlen, "%s is not an existing directory", s);
+	}
+	*out = p;
+	return 0;
+}
+
+/* existing_dirpath: ~ expanded; the directory part, if any, must exist. */
+static int parse_dirpath(const char *s, char **out, char *err, size_t errlen)
+{
+	char *p = path_expanduser(s), *slash = strrchr(p, '/');
+	int ok = 1;
+
+	if (slash) {
+		char *d = xstrndup(p, (size_t)(slash - p));
+		size_t n = strlen(d);
+		while (n > 1 && d[n - 1] == '/')
+			d[--n] = '\0';
+		ok = is_dir(*d ? d : "/");
+		free(d);
+	}
+	if (!ok) {
+		free(p);
+		return errf(err, errlen, "The directory named as part of the path %s "
+		            "does not exist", s);
+	}
+	*out = p;
+	return 0;
+}
+
+/* os.path.normpath(os.path.abspath(os.path.expanduser(p))) */
+static char *path_normalize(const char *in)
+{
+	char *p = path_expanduser(in), cwd[PATH_MAX], *tok, *save = NULL;
+	char *full, *w;
+	struct strv parts = {0};
+	struct sbuf b = {0};
+	int i;
+
+	full = p[0] == '/' ? xstrdup(p) :
+	       xasprintf("%s/%s", getcwd(cwd, sizeof cwd) ? cwd : "", p);
+	for (tok = strtok_r(full, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if (parts.n)
+				free(parts.v[--parts.n]);
+			continue;
+		}
+		strv_push(&parts, xstrdup(tok));
+	}
+	/* POSIX lets "//" mean something else, so normpath keeps exactly two */
+	if (p[0] == '/' && p[1] == '/' && p[2] != '/')
+		sb_adds(&b, "/");
+	for (i = 0; i < parts.n; i++)
+		sb_addf(&b, "/%s", parts.v[i]);
+	if (!b.n || (b.n == 1 && b.p[0] == '/'))
+		sb_adds(&b, "/");
+	w = xstrdup(b.p);
+	free(b.p);
+	free(full);
+	free(p);
+	strv_free(&parts);
+	return w;
+}
+
+/* process_or_group_name(): stripped; ' ', ':' and '/' are refused. */
+static int parse_name(const char *s, char **out, char *err, size_t errlen)
+{
+	static const char bad[] = " :/";
+	char *buf = xstrdup(s), *t = str_strip(buf);
+	int i;
+
+	for (i = 0; bad[i]; i++) {
+		if (strchr(t, bad[i])) {
+			char *r = py_repr(s), c[2] = {bad[i], 0}, *rc = py_repr(c);
+			errf(err, errlen, "Invalid name: %s because of character: %s", r, rc);
+			free(r);
+			free(rc);
+			free(buf);
+			return -1;
+		}
+	}
+	*out = xstrdup(t);
+	free(buf);
+	return 0;
+}
+
+/* inet_address(): "host:port", "*:port", ":port" or "port". */
+static int parse_port(const char *s, char **host, int *port, char *err, size_t errlen)
+{
+	const char *colon = strrchr(s, ':');
+	const char *num = colon ? colon + 1 : s;
+	char *r;
+	long n;
+	size_t i;
+
+	if (colon && !*num)
+		return errf(err, errlen, "no port number specified in ''");
+	if (parse_int(num, &n, err, errlen) < 0) {
+		if (colon)
+			return -1;
+		r = py_repr(s);
+		errf(err, errlen, "not a valid port number: %s ", r);
+		free(r);
+		return -1;
+	}
+	if ((n < 1 || n > 65535) && !colon) {
+		r = py_repr(s);
+		errf(err, errlen, "not a valid port number: %s ", r);
+		free(r);
+		return -1;
+	}
+	if (n < 1 || n > 65535)
+		return errf(err, errlen, n < 1 ? "%ld is below lower bound (1)" :
+		            "%ld is above upper bound (65535)", n);
+	*host = colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup("");
+	for (i = 0; (*host)[i]; i++)
+		(*host)[i] = (char)tolower((unsigned char)(*host)[i]);
+	if (strcmp(*host, "*") == 0)
+		(*host)[0] = '\0';
+	*port = (int)n;
+	return 0;
+}
+
+/* Split a command like Python shlex.split (POSIX mode, no comments). */
+static int shlex_split(const char *s, struct strv *argv, char *err, size_t errlen)
+{
+	struct sbuf w = {0};
+	int inword = 0;
+	char q = 0;
+
+	for (;; s++) {
+		if (q) {
+			if (!*s)
+				break;
+			if (q == '"' && *s == '\\' && !s[1]) {
+				free(w.p);
+				strv_free(argv);
+				return errf(err, errlen, "No escaped character");
+			}
+			if (*s == q) {
+				q = 0;
+			} else if (q == '"' && *s == '\\' && (s[1] == '"' || s[1] == '\\')) {
+				sb_addn(&w, ++s, 1);
+			} else {
+				sb_addn(&w, s, 1);
+			}
+		} else if (!*s || strchr(" \t\r\n", *s)) {
+			if (inword)
+				strv_push(argv, xstrdup(sb_str(&w)));
+			w.n = 0;
+			if (w.p)
+				w.p[0] = '\0';
+			inword = 0;
+			if (!*s)
+				break;
+		} else if (*s == '\\') {
+			if (!s[1]) {
+				free(w.p);
+				strv_free(argv);
+				return errf(err, errlen, "No escaped character");
+			}
+			sb_addn(&w, ++s, 1);
+			inword = 1;
+		} else if (*s == '"' || *s == '\'') {
+			q = *s;
+			inword = 1;
+		} else {
+			sb_addn(&w, s, 1);
+			inword = 1;
+		}
+	}
+	free(w.p);
+	if (q) {
+		strv_free(argv);
+		return errf(err, errlen, "No closing quotation");
+	}
+	return 0;
+}
+
+/* environment= tokens: Python shlex in non-POSIX mode.  Word characters
+ * are ASCII letters, digits and _/.+-():, quotes make one token with the
+ * quotes kept, '#' drops the rest of the line (but a word goes on after
+ * it: "a#x\nb" is the token "ab"), every other character, each non-ASCII
+ * character included, is a token by itself.  *comment is set when '#'
+ * dropped anything. */
+static int env_tokens(const char *s, struct strv *tok, int *comment)
+{
+	struct sbuf w = {0};
+	int inword = 0;
+
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '#') {
+			*comment = 1;
+			s += strcspn(s, "\n");
+			if (*s)
+				s++;
+			continue;
+		}
+		if (inword && (isalnum(c) || strchr("_/.+-():'\"", c)) && c < 0x80) {
+			sb_addn(&w, s++, 1);
+			continue;
+		}
+		if (inword) {
+			strv_push(tok, xstrdup(sb_str(&w)));
+			inword = 0;
+			w.n = 0;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			s++;
+		} else if (c == '"' || c == '\'') {
+			const char *e = strchr(s + 1, c);
+			if (!e) {
+				free(w.p);
+				return -1;
+			}
+			strv_push(tok, xstrndup(s, (size_t)(e - s + 1)));
+			s = e + 1;
+		} else if (c < 0x80 && (isalnum(c) || strchr("_/.+-():", c))) {
+			sb_addn(&w, s++, 1);
+			inword = 1;
+		} else {
+			size_t n = 1;
+			while (c >= 0xc0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+				n++;
+			strv_push(tok, xstrndup(s, n));
+			s += n;
+		}
+	}
+	if (inword)
+		strv_push(tok, xstrdup(sb_str(&w)));
+	free(w.p);
+	return 0;
+}
+
+/* Put "K=V" into env, replacing an earlier K in place (a Python dict). */
+static void env_put(struct strv *env, const char *k, size_t klen, const char *v)
+{
+	char *kv = xasprintf("%.*s=%s", (int)klen, k, v);
+	int i;
+
+	for (i = 0; i < env->n; i++) {
+		if (strncmp(env->v[i], k, klen) == 0 && env->v[i][klen] == '=') {
+			free(env->v[i]);
+			env->v[i] = kv;
+			return;
+		}
+	}
+	strv_push(env, kv);
+}
+
+/* dict_of_key_value_pairs(): KEY = VALUE triples, each followed by one
+ * token that is thrown away whatever it is.  Adds to env; *mangled is set
+ * when supervisord silently loses text (see "differs on purpose" 6). */
+static int parse_env(const char *s, struct strv *env, int *mangled, char **emsg)
+{
+	struct strv t = {0}, kv = {0};
+	int i, comment = 0;
+
+	if (env_tokens(s, &t, &comment) < 0) {
+		strv_free(&t);
+		*emsg = xstrdup("No closing quotation");
+		return -1;
+	}
+	for (i = 0; i < t.n; i += 4) {
+		char *v;
+		size_t n;
+		if (i + 2 >= t.n || strcmp(t.v[i + 1], "=") != 0) {
+			strv_free(&t);
+			strv_free(&kv);
+			*emsg = xasprintf("Unexpected end of key/value pairs in value '%s'", s);
+			return -1;
+		}
+		v = t.v[i + 2] + strspn(t.v[i + 2], "'\"");
+		for (n = strlen(v); n && strchr("'\"", v[n - 1]); n--)
+			;
+		v[n] = '\0';
+		env_put(&kv, t.v[i], strlen(t.v[i]), v);
+		if (i + 3 < t.n && strcmp(t.v[i + 3], ",") && strcmp(t.v[i + 3], ";"))
+			*mangled = 1;
+	}
+	*mangled |= comment;
+	for (i = 0; i < kv.n; i++)  /* all or nothing, like building a dict */
+		env_put(env, kv.v[i], strcspn(kv.v[i], "="), strchr(kv.v[i], '=') + 1);
+	strv_free(&kv);
+	strv_free(&t);
+	return 0;
+}
+
+/* Event types a listener can subscribe to: bit i of gconf.events is
+ * ev_names[i].  Abstract names (PROCESS_STATE, TICK, EVENT...) are
+ * prefixes that select every concrete type under them. */
+#define EV_TYPES(X) \
+	X(PROCESS_STATE_STOPPED) X(PROCESS_STATE_EXITED) X(PROCESS_STATE_STARTING) \
+	X(PROCESS_STATE_STOPPING) X(PROCESS_STATE_BACKOFF) X(PROCESS_STATE_FATAL) \
+	X(PROCESS_STATE_RUNNING) X(PROCESS_STATE_UNKNOWN) \
+	X(PROCESS_COMMUNICATION_STDOUT) X(PROCESS_COMMUNICATION_STDERR) \
+	X(PROCESS_LOG_STDOUT) X(PROCESS_LOG_STDERR) X(REMOTE_COMMUNICATION) \
+	X(SUPERVISOR_STATE_CHANGE_RUNNING) X(SUPERVISOR_STATE_CHANGE_STOPPING) \
+	X(TICK_5) X(TICK_60) X(TICK_3600) X(PROCESS_GROUP_ADDED) X(PROCESS_GROUP_REMOVED)
+#define EV_ENUM(n) EV_##n,
+#define EV_NAME(n) #n,
+enum evtype { EV_TYPES(EV_ENUM) EV_COUNT };
+static const char *const ev_names[] = { EV_TYPES(EV_NAME) NULL };
+static const char *const ev_abstract[] = {
+	"EVENT", "PROCESS_STATE", "PROCESS_COMMUNICATION", "PROCESS_LOG",
+	"SUPERVISOR_STATE_CHANGE", "TICK", "PROCESS_GROUP", NULL
+};
+
+/* The bits for one event name (upper case), 0 if unknown. */
+static unsigned long long ev_mask(const char *name)
+{
+	unsigned long long m = 0;
+	size_t n = strlen(name);
+	int i, abstract = 0;
+
+	for (i = 0; ev_abstract[i]; i++)
+		abstract |= strcmp(ev_abstract[i], name) == 0;
+	for (i = 0; i < EV_COUNT; i++)
+		if (strcmp(ev_names[i], name) == 0 || (abstract && (!strcmp(name, "EVENT") ||
+		    (strncmp(ev_names[i], name, n) == 0 && ev_names[i][n] == '_'))))
+			m |= 1ULL << i;
+	return m;
+}
+
+/* ---- 4d. sections ------------------------------------------------------ */
+
+struct ctx {                    /* one load of a config */
+	struct config *cf;
+	struct ini ini;
+	struct strv *errors;
+	char *here;                 /* absolute directory of the main file */
+	char host[256];
+	struct strv env;            /* ENV_*: our environ + [supervisord] environment */
+};
+
+static void cfg_note(struct config *cf, enum level l, char *text)
+{
+	cf->notes = xrealloc(cf->notes, (size_t)(cf->nnotes + 1) * sizeof *cf->notes);
+	cf->notes[cf->nnotes].level = l;
+	cf->notes[cf->nnotes++].text = text;
+}
+
+/* Push msg (taken) as an error; suffix names the program-type section
+ * the way supervisord does; at says where the option was written. */
+static void cx_err(struct ctx *cx, char *msg, const struct isect *suffix,
+                   const struct iopt *at, const char *sect)
+{
+	struct sbuf b = {0};
+
+	sb_adds(&b, msg);
+	if (suffix) {
+		char *rs = py_repr(suffix->name), *rf = py_repr(suffix->file);
+		sb_addf(&b, " in section %s (file: %s)", rs, rf);
+		free(rs);
+		free(rf);
+	}
+	if (at)
+		sb_addf(&b, "\n%s:%d: [%s] %s", at->file, at->line, sect, at->key);
+	strv_push(cx->errors, sb_str(&b));
+	free(msg);
+}
+
+/* The names every section sees: ENV_* and here. */
+static void cx_names(struct ctx *cx, struct names *nm)
+{
+	names_env(nm, cx->env.v, cx->env.n);
+	names_set(nm, "here", cx->here, 0);
+}
+
+/* Reading options of one section: the expansion names in effect and
+ * whether errors get supervisord's " in section ..." suffix. */
+struct sect {
+	struct ctx *cx;
+	struct isect *s;
+	const char *name;           /* section name as written */
+	struct names nm;
+	int suffix;
+	struct strv tmp;            /* expanded values, freed with the sect */
+	int failed;
+};
+
+static void sect_fail(struct sect *sc, const char *key, char *msg)
+{
+	struct iopt *o = key ? ini_opt(&sc->cx->ini, sc->s, key) : NULL;
+	cx_err(sc->cx, msg, sc->suffix ? sc->s : NULL, o, sc->name);
+	sc->failed = 1;
+}
+
+/* The expanded value of key (or of def when unset; NULL stays NULL).
+ * what names the value in format errors; NULL means "section.key". */
+static int sect_get(struct sect *sc, const char *key, const char *def,
+                    const char *what, const char **out)
+{
+	struct iopt *o = ini_opt(&sc->cx->ini, sc->s, key);
+	char *w, *res, *emsg;
+	int rc;
+
+	*out = NULL;
+	if (!o && !def)
+		return 0;
+	w = what ? xstrdup(what) : xasprintf("%s.%s", sc->name, key);
+	rc = expand_format(o ? o->val : def, &sc->nm, w, &res, &emsg);
+	free(w);
+	if (rc < 0) {
+		sect_fail(sc, key, emsg);
+		return -1;
+	}
+	strv_push(&sc->tmp, res);
+	*out = res;
+	return 0;
+}
+
+enum otype { T_INT, T_LONG, T_BYTES, T_BOOL, T_OCTAL, T_LEVEL, T_SIGNAL,
+             T_EXIT, T_AR, T_STR, T_DIR, T_DIRPATH };
+
+/* Convert v by type into dst; -1 with the message in err. */
+static int conv(enum otype t, const char *v, void *dst, char *err, size_t el)
+{
+	long l;
+	int rc = 0;
+
+	switch (t) {
+	case T_INT:
+		if ((rc = parse_int(v, &l, err, el)) == 0)
+			*(int *)dst = (int)l;
+		return rc;
+	case T_LONG:   return parse_int(v, dst, err, el);
+	case T_BYTES:  return parse_bytes(v, dst, err, el);
+	case T_BOOL:   return parse_bool(v, dst, err, el);
+	case T_OCTAL:  return parse_octal(v, dst, err, el);
+	case T_LEVEL:  return parse_loglevel(v, dst, err, el);
+	case T_SIGNAL: return parse_signal(v, dst, err, el);
+	case T_EXIT:   return parse_exitcodes(v, dst, err, el);
+	case T_AR:     return parse_autorestart(v, dst, err, el);
+	case T_DIR:
+	case T_DIRPATH: {
+		char *p;
+		if ((t == T_DIR ? parse_dir : parse_dirpath)(v, &p, err, el) < 0)
+			return -1;
+		free(*(char **)dst);
+		*(char **)dst = p;
+		return 0;
+	}
+	case T_STR:
+		free(*(char **)dst);
+		*(char **)dst = xstrdup(v);
+		return 0;
+	}
+	return 0;
+}
+
+/* Read key as type into dst.  def NULL: unset leaves dst alone. */
+static int sect_conv(struct sect *sc, const char *key, const char *def,
+                     enum otype t, void *dst)
+{
+	char err[ERRLEN];
+	const char *v;
+
+	if (sect_get(sc, key, def, NULL, &v) < 0)
+		return -1;
+	if (v && conv(t, v, dst, err, sizeof err) < 0) {
+		sect_fail(sc, key, xstrdup(err));
+		return -1;
+	}
+	return 0;
+}
+
+struct optdef {
+	const char *key, *def;
+	enum otype type;
+	size_t off;
+};
+
+/* Read a table of options into base; keeps going after an error. */
+static int sect_table(struct sect *sc, const struct optdef *t, int n, void *base)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (sect_conv(sc, t[i].key, t[i].def, t[i].type, (char *)base + t[i].off) < 0)
+			rc = -1;
+	return rc;
+}
+
+static void sect_init(struct sect *sc, struct ctx *cx, struct isect *s)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->cx = cx;
+	sc->s = s;
+	sc->name = s->name;
+	cx_names(cx, &sc->nm);
+}
+
+static void sect_done(struct sect *sc)
+{
+	names_free(&sc->nm);
+	strv_free(&sc->tmp);
+}
+
+/* An INFO note for each key of s that is not in known (a typo such as
+ * "direcory" is otherwise silently ignored, as supervisord does). */
+static void sect_unknown(struct sect *sc, const char *const *known)
+{
+	int i, j;
+
+	for (i = 0; i < sc->s->n; i++) {
+		struct iopt *o = &sc->s->o[i];
+		for (j = 0; known[j] && strcmp(known[j], o->key); j++)
+			;
+		if (!known[j])
+			cfg_note(sc->cx->cf, L_INFO, xasprintf("%s:%d: [%s] unknown option "
+			         "'%s' ignored", o->file, o->line, sc->name, o->key));
+	}
+}
+
+#define SV(f) offsetof(struct config, f)
+static const struct optdef sv_opts[] = {
+	{"minfds", "1024", T_LONG, SV(minfds)},
+	{"minprocs", "200", T_LONG, SV(minprocs)},
+	{"directory", NULL, T_DIR, SV(directory)},
+	{"user", NULL, T_STR, SV(user)},
+	{"umask", "022", T_OCTAL, SV(umask)},
+	{"logfile", "supervisord.log", T_DIRPATH, SV(logfile)},
+	{"logfile_maxbytes", "50MB", T_BYTES, SV(logfile_maxbytes)},
+	{"logfile_backups", "10", T_INT, SV(logfile_backups)},
+	{"loglevel", "info", T_LEVEL, SV(loglevel)},
+	{"pidfile", "supervisord.pid", T_DIRPATH, SV(pidfile)},
+	{"identifier", "supervisor", T_STR, SV(identifier)},
+	{"nodaemon", "false", T_BOOL, SV(nodaemon)},
+	{"silent", "false", T_BOOL, SV(silent)},
+	{"childlogdir", NULL, T_DIR, SV(childlogdir)},
+	{"nocleanup", "false", T_BOOL, SV(nocleanup)},
+	{"strip_ansi", "false", T_BOOL, SV(strip_ansi)},
+};
+#define NSV ((int)(sizeof sv_opts / sizeof *sv_opts))
+
+/* tempfile.gettempdir(): $TMPDIR, $TEMP, $TMP if usable, else /tmp. */
+static char *tempdir(void)
+{
+	static const char *const vars[] = {"TMPDIR", "TEMP", "TMP"};
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		const char *d = getenv(vars[i]);
+		if (d && *d && is_dir(d) && access(d, W_OK | X_OK) == 0)
+			return path_normalize(d);
+	}
+	return xstrdup("/tmp");
+}
+
+/* [supervisord]: every option, then environment (expanded twice), whose
+ * pairs become ENV_* names for everything read after it. */
+static void cfg_supervisord(struct ctx *cx, struct isect *s)
+{
+	static const char *const known[] = {"minfds", "minprocs", "directory", "user",
+		"umask", "logfile", "logfile_maxbytes", "logfile_backups", "loglevel",
+		"pidfile", "identifier", "nodaemon", "silent", "childlogdir", "nocleanup",
+		"strip_ansi", "environment", NULL};
+	struct config *cf = cx->cf;
+	struct sect sc;
+	const char *v;
+	char *v2, *emsg;
+	int mangled = 0;
+
+	sect_init(&sc, cx, s);
+	cf->childlogdir = tempdir();
+	sect_table(&sc, sv_opts, NSV, cf);
+	if (sect_get(&sc, "environment", "", NULL, &v) == 0) {
+		if (expand_format(v, &sc.nm, "environment", &v2, &emsg) < 0) {
+			sect_fail(&sc, "environment", emsg);
+		} else {
+			if (parse_env(v2, &cf->environment, &mangled, &emsg) < 0)
+				sect_fail(&sc, "environment", emsg);
+			free(v2);
+		}
+	}
+	if (mangled) {
+		struct iopt *o = ini_opt(&cx->ini, s, "environment");
+		cfg_note(cf, L_WARN, xasprintf("%s:%d: [supervisord] environment: "
+		         "supervisord drops part of this value; quote values with "
+		         "characters other than letters, digits and _/.+-():",
+		         o->file, o->line));
+	}
+	for (mangled = 0; mangled < cf->environment.n; mangled++)
+		env_put(&cx->env, cf->environment.v[mangled],
+		        strcspn(cf->environment.v[mangled], "="),
+		        strchr(cf->environment.v[mangled], '=') + 1);
+	sect_unknown(&sc, known);
+	sect_done(&sc);
+}
+
+/* --- programs --- */
+
+/* A program-type section while it is read: the settings every process
+ * shares, and what the per-process loop needs. */
+struct prog {
+	struct pconf pc;            /* the shared settings */
+	long numprocs, numprocs_start;
+	int is_listener;
+	const char *process_name;   /* unexpanded */
+	const char *env;            /* unexpanded */
+};
+
+#define PO(f) offsetof(struct prog, f)
+static const struct optdef prog_opts[] = {
+	{"priority", "999", T_INT, PO(pc.priority)},
+	{"autostart", "true", T_BOOL, PO(pc.autostart)},
+	{"autorestart", "unexpected", T_AR, PO(pc.autorestart)},
+	{"startsecs", "1", T_INT, PO(pc.startsecs)},
+	{"startretries", "3", T_INT, PO(pc.startretries)},
+	{"stopsignal", "TERM", T_SIGNAL, PO(pc.stopsignal)},
+	{"stopwaitsecs", "10", T_INT, PO(pc.stopwaitsecs)},
+	{"stopasgroup", "false", T_BOOL, PO(pc.stopasgroup)},
+	{"killasgroup", NULL, T_BOOL, PO(pc.killasgroup)},
+	{"exitcodes", "0", T_EXIT, PO(pc.exitcodes)},
+	{"redirect_stderr", "false", T_BOOL, PO(pc.redirect_stderr)},
+	{"numprocs", "1", T_LONG, PO(numprocs)},
+	{"numprocs_start", "0", T_LONG, PO(numprocs_start)},
+	{"stdout_capture_maxbytes", "0", T_BYTES, PO(pc.log[0].capture_maxbytes)},
+	{"stdout_events_enabled", "false", T_BOOL, PO(pc.log[0].events_enabled)},
+	{"stderr_capture_maxbytes", "0", T_BYTES, PO(pc.log[1].capture_maxbytes)},
+	{"stderr_events_enabled", "false", T_BOOL, PO(pc.log[1].events_enabled)},
+	{"serverurl", NULL, T_STR, PO(pc.serverurl)},
+};
+#define NPROG ((int)(sizeof prog_opts / sizeof *prog_opts))
+
+static const char *const prog_known[] = {"command", "process_name", "numprocs",
+	"numprocs_start", "priority", "autostart", "autorestart", "startsecs",
+	"startretries", "exitcodes", "stopsignal", "stopwaitsecs", "stopasgroup",
+	"killasgroup", "user", "redirect_stderr", "stdout_logfile",
+	"stdout_logfile_maxbytes", "stdout_logfile_backups", "stdout_capture_maxbytes",
+	"stdout_events_enabled", "stdout_syslog", "stderr_logfile",
+	"stderr_logfile_maxbytes", "stderr_logfile_backups", "stderr_capture_maxbytes",
+	"stderr_events_enabled", "stderr_syslog", "environment", "directory", "umask",
+	"serverurl", "events", "buffer_size", "result_handler", NULL};
+
+static void pconf_free(struct pconf *p)
+{
+	int i;
+
+	free(p->name);
+	free(p->program);
+	free(p->command);
+	free(p->directory);
+	free(p->user);
+	free(p->serverurl);
+	strv_free(&p->env);
+	for (i = 0; i < NSTREAMS; i++)
+		free(p->log[i].path);
+}
+
+/* The shared, once-per-section options, in supervisord's order. */
+static int prog_shared(struct sect *sc, struct prog *pr)
+{
+	const char *v;
+	char err[ERRLEN];
+	int i;
+
+	for (i = 0; i < NPROG; i++) {
+		const char *def = prog_opts[i].def;
+		if (strcmp(prog_opts[i].key, "killasgroup") == 0)
+			def = pr->pc.stopasgroup ? "true" : "false";
+		if (sect_conv(sc, prog_opts[i].key, def, prog_opts[i].type,
+		              (char *)pr + prog_opts[i].off) < 0)
+			return -1;
+	}
+	if (pr->pc.serverurl && strcasecmp(str_strip(pr->pc.serverurl), "auto") == 0)
+		pr->pc.serverurl[0] = '\0';
+	if (pr->pc.serverurl && !pr->pc.serverurl[0]) {
+		free(pr->pc.serverurl);
+		pr->pc.serverurl = NULL;
+	}
+	if (sect_get(sc, "user", NULL, NULL, &v) < 0)
+		return -1;
+	if (v && parse_user(v, &pr->pc.uid, &pr->pc.gid, err, sizeof err) < 0)
+		return sect_fail(sc, "user", xstrdup(err)), -1;
+	pr->pc.user = v ? xstrdup(v) : NULL;
+	pr->pc.umask = -1;
+	if (sect_conv(sc, "umask", NULL, T_OCTAL, &pr->pc.umask) < 0)
+		return -1;
+	return 0;
+}
+
+/* process_name, the numprocs and stopasgroup checks. */
+static int prog_checks(struct sect *sc, struct prog *pr)
+{
+	struct iopt *o = ini_opt(&sc->cx->ini, sc->s, "process_name");
+	char err[ERRLEN], *name;
+
+	pr->process_name = o ? o->val : "%(program_name)s";
+	if (parse_name(pr->process_name, &name, err, sizeof err) < 0)
+		return sect_fail(sc, "process_name", xstrdup(err)), -1;
+	strv_push(&sc->tmp, name);
+	pr->process_name = name;
+	if (pr->numprocs > 1 && !strstr(name, "%(process_num)"))
+		return sect_fail(sc, "process_name", xstrdup("%(process_num) must be "
+		                 "present within process_name when numprocs > 1")), -1;
+	if (pr->pc.stopasgroup && !pr->pc.killasgroup)
+		return sect_fail(sc, "killasgroup", xstrdup("Cannot set "
+		                 "stopasgroup=true and killasgroup=false")), -1;
+	o = ini_opt(&sc->cx->ini, sc->s, "environment");
+	pr->env = o ? o->val : "";
+	return 0;
+}
+
+static void prog_warn(struct sect *sc, const char *msg)
+{
+	cfg_note(sc->cx->cf, L_WARN, xasprintf("For [%s], %s", sc->name, msg));
+}
+
+/* stdout_logfile (k = 0) or stderr_logfile (k = 1) and their options:
+ * the file name is expanded twice, as supervisord does. */
+static int proc_log(struct sect *sc, struct pconf *pc, int k, int *named)
+{
+	static const char *const sn[] = {"stdout", "stderr"};
+	struct logconf *lc = &pc->log[k];
+	char key[40], err[ERRLEN], *v2 = NULL, *emsg, *msg;
+	const char *v;
+	int deprecated = 0;
+
+	snprintf(key, sizeof key, "%s_logfile", sn[k]);
+	lc->kind = LOG_AUTO;
+	if (sect_get(sc, key, NULL, NULL, &v) < 0)
+		return -1;
+	if (v) {
+		if (expand_format(v, &sc->nm, key, &v2, &emsg) < 0)
+			return sect_fail(sc, key, emsg), -1;
+		strv_push(&sc->tmp, v2);
+		if (!strcasecmp(v2, "none") || !strcasecmp(v2, "off") || !*v2)
+			lc->kind = LOG_NONE;
+		else if (!strcasecmp(v2, "syslog"))
+			lc->kind = LOG_NONE, deprecated = 1;
+		else if (strcasecmp(v2, "auto")) {
+			if (parse_dirpath(v2, &lc->path, err, sizeof err) < 0)
+				return sect_fail(sc, key, xstrdup(err)), -1;
+			lc->kind = LOG_PATH;
+		}
+	}
+	/* supervisord warns about a redirected stderr_logfile only when it is
+	 * a path, the empty string included */
+	*named = lc->kind == LOG_PATH || (v2 && !*v2);
+	snprintf(key, sizeof key, "%s_logfile_backups", sn[k]);
+	if (sect_conv(sc, key, "10", T_INT, &lc->backups) < 0)
+		return -1;
+	snprintf(key, sizeof key, "%s_logfile_maxbytes", sn[k]);
+	if (sect_conv(sc, key, "50MB", T_BYTES, &lc->maxbytes) < 0)
+		return -1;
+	snprintf(key, sizeof key, "%s_syslog", sn[k]);
+	if (sect_conv(sc, key, "false", T_BOOL, &lc->syslog) < 0)
+		return -1;
+	if (deprecated) {
+		msg = xasprintf("%s_logfile=syslog but this is deprecated and will be "
+		      "removed.  Use %s_syslog=true to enable syslog instead.", sn[k], sn[k]);
+		prog_warn(sc, msg);
+		free(msg);
+		lc->syslog = 1;
+	}
+	if (lc->kind == LOG_AUTO && !lc->maxbytes) {
+		msg = xasprintf("AUTO logging used for %s_logfile without rollover, set "
+		      "maxbytes > 0 to avoid filling up filesystem unintentionally", sn[k]);
+		prog_warn(sc, msg);
+		free(msg);
+	}
+	return 0;
+}
+
+/* Warn where supervisord silently mangles a program's environment=. */
+static void proc_env_warn(struct sect *sc)
+{
+	struct iopt *o = ini_opt(&sc->cx->ini, sc->s, "environment");
+
+	cfg_note(sc->cx->cf, L_WARN, xasprintf("%s:%d: [%s] environment: supervisord "
+	         "drops part of this value; quote values with characters other "
+	         "than letters, digits and _/.+-():", o->file, o->line, sc->name));
+}
+
+/* The per-process options for process_num num, into pc (a copy of the
+ * shared settings). */
+static int proc_read(struct sect *sc, struct prog *pr, struct pconf *pc, long num)
+{
+	const char *v;
+	char *exp, *emsg;
+	int mangled = 0, named[2], k;
+
+	names_setnum(&sc->nm, "process_num", num);
+	names_setnum(&sc->nm, "numprocs", pr->numprocs);
+	if (expand_format(pr->env, &sc->nm, "environment", &exp, &emsg) < 0)
+		return sect_fail(sc, "environment", emsg), -1;
+	if (parse_env(exp, &pc->env, &mangled, &emsg) < 0) {
+		free(exp);
+		return sect_fail(sc, "environment", emsg), -1;
+	}
+	free(exp);
+	if (mangled && num == pr->numprocs_start)
+		proc_env_warn(sc);
+	names_env(&sc->nm, pc->env.v, pc->env.n);
+	if (sect_get(sc, "directory", NULL, NULL, &v) < 0)
+		return -1;
+	pc->directory = v ? xstrdup(v) : NULL;
+	for (k = 0; k < NSTREAMS; k++)
+		if (proc_log(sc, pc, k, &named[k]) < 0)
+			return -1;
+	if (pc->redirect_stderr) {
+		if (named[1])
+			prog_warn(sc, "redirect_stderr=true but stderr_logfile has also been "
+			          "set to a filename, the filename has been ignored");
+		pc->log[1].kind = LOG_NONE;
+		free(pc->log[1].path);
+		pc->log[1].path = NULL;
+	}
+	if (sect_get(sc, "command", NULL, NULL, &v) < 0)
+		return -1;
+	if (!v)
+		return sect_fail(sc, NULL, xasprintf("program section %s does not "
+		                 "specify a command", sc->name)), -1;
+	pc->command = xstrdup(v);
+	if (expand_format(pr->process_name, &sc->nm, "process_name", &pc->name, &emsg) < 0)
+		return sect_fail(sc, "process_name", emsg), -1;
+	return 0;
+}
+
+/* Copy the shared settings: each process owns its strings. */
+static void pconf_copy(struct pconf *d, const struct pconf *s)
+{
+	*d = *s;
+	memset(&d->env, 0, sizeof d->env);
+	d->user = s->user ? xstrdup(s->user) : NULL;
+	d->serverurl = s->serverurl ? xstrdup(s->serverurl) : NULL;
+	d->program = xstrdup(s->program);
+}
+
+static int pconf_cmp(const struct pconf *a, const struct pconf *b)
+{
+	return a->priority != b->priority ? (a->priority < b->priority ? -1 : 1)
+	       : strcmp(a->name, b->name);
+}
+
+/* Append the processes of a program-type section s to *procs, sorted by
+ * (priority, name).  group is the group they belong to. */
+static int prog_read(struct ctx *cx, struct isect *s, const char *group,
+                     struct gconf *g, int listener)
+{
+	struct sect sc;
+	struct prog pr;
+	char err[ERRLEN], *pname;
+	long num;
+	int i, j, first = g->nprocs, rc = -1;
+
+	sect_init(&sc, cx, s);
+	sc.suffix = 1;
+	memset(&pr, 0, sizeof pr);
+	pr.is_listener = listener;
+	if (parse_name(strchr(s->name, ':') + 1, &pname, err, sizeof err) < 0) {
+		sect_fail(&sc, NULL, xstrdup(err));
+		sect_done(&sc);
+		return -1;
+	}
+	pr.pc.program = pname;
+	names_set(&sc.nm, "program_name", pname, 0);
+	names_set(&sc.nm, "host_node_name", cx->host, 0);
+	names_set(&sc.nm, "group_name", group, 0);
+	if (prog_shared(&sc, &pr) < 0 || prog_checks(&sc, &pr) < 0)
+		goto out;
+	for (num = pr.numprocs_start; num < pr.numprocs_start + pr.numprocs; num++) {
+		struct pconf pc;
+		pconf_copy(&pc, &pr.pc);
+		if (proc_read(&sc, &pr, &pc, num) < 0) {
+			pconf_free(&pc);
+			goto out;
+		}
+		g->procs = xrealloc(g->procs, (size_t)(g->nprocs + 1) * sizeof *g->procs);
+		for (i = g->nprocs; i > first && pconf_cmp(&g->procs[i - 1], &pc) > 0; i--)
+			g->procs[i] = g->procs[i - 1];
+		g->procs[i] = pc;
+		g->nprocs++;
+	}
+	rc = 0;
+out:
+	if (rc == 0)
+		sect_unknown(&sc, prog_known);
+	for (j = 0; j < NSTREAMS; j++)
+		free(pr.pc.log[j].path);
+	free(pr.pc.user);
+	free(pr.pc.serverurl);
+	free(pr.pc.program);
+	sect_done(&sc);
+	return rc;
+}
+
+static struct gconf *cfg_group_add(struct config *cf, const char *name,
+                                   enum gkind kind, int prio)
+{
+	struct gconf *g;
+
+	cf->groups = xrealloc(cf->groups, (size_t)(cf->ngroups + 1) * sizeof *cf->groups);
+	g = &cf->groups[cf->ngroups++];
+	memset(g, 0, sizeof *g);
+	g->name = xstrdup(name);
+	g->kind = kind;
+	g->priority = prio;
+	return g;
+}
+
+/* The group-level priority read: only here and ENV_* are known there. */
+static int group_priority(struct ctx *cx, struct isect *s, const char *def, int *prio)
+{
+	struct sect sc;
+	int rc;
+
+	sect_init(&sc, cx, s);
+	rc = sect_conv(&sc, "priority", def, T_INT, prio);
+	sect_done(&sc);
+	return rc;
+}
+
+/* In a [group:g], a later process with the same name replaces the
+ * earlier one (supervisord keys processes by name). */
+static void group_dedup(struct gconf *g)
+{
+	int i, j;
+
+	for (i = 0; i < g->nprocs; i++) {
+		for (j = i + 1; j < g->nprocs; j++) {
+			if (strcmp(g->procs[i].name, g->procs[j].name) == 0) {
+				pconf_free(&g->procs[i]);
+				g->procs[i] = g->procs[j];
+				memmove(&g->procs[j], &g->procs[j + 1],
+				        (size_t)(g->nprocs - j - 1) * sizeof *g->procs);
+				g->nprocs--;
+				j--;
+			}
+		}
+	}
+}
+
+/* Is this program named in some [group:]?  Those are not groups of their own. */
+static int in_group(struct ctx *cx, const char *prog)
+{
+	int i;
+
+	for (i = 0; i < cx->ini.n; i++) {
+		struct iopt *o = ini_opt(&cx->ini, &cx->ini.s[i], "programs");
+		char *list, *t, *save = NULL;
+		int hit = 0;
+		if (strncmp(cx->ini.s[i].name, "group:", 6) || !o)
+			continue;
+		list = xstrdup(o->val);
+		for (t = strtok_r(list, ",", &save); t && !hit; t = strtok_r(NULL, ",", &save))
+			hit = strcmp(str_strip(t), prog) == 0;
+		free(list);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+/* Python's s.split(','): empty items are kept.  Returns the next item,
+ * stripped, or NULL at the end; *p walks a writable copy. */
+static char *list_next(char **p)
+{
+	char *item = *p;
+
+	if (!item)
+		return NULL;
+	*p = strchr(item, ',');
+	if (*p)
+		*(*p)++ = '\0';
+	return str_strip(item);
+}
+
+static void cfg_fcgi(struct ctx *cx, struct isect *s)
+{
+	cx_err(cx, xasprintf("[%s] is not supported by supervise", s->name),
+	       NULL, NULL, s->name);
+}
+
+/* [group:g]: its programs, in the order listed. */
+static void cfg_hgroup(struct ctx *cx, struct isect *s)
+{
+	struct sect sc;
+	const char *v, *shown = s->name;
+	char err[ERRLEN], *gname, *list, *t, *walk, *ps = NULL;
+	struct gconf *g;
+	int prio = 999;
+
+	if (parse_name(s->name + 6, &gname, err, sizeof err) < 0) {
+		cx_err(cx, xstrdup(err), NULL, NULL, s->name);
+		return;
+	}
+	sect_init(&sc, cx, s);
+	if (sect_get(&sc, "programs", NULL, NULL, &v) < 0 ||
+	    sect_conv(&sc, "priority", "999", T_INT, &prio) < 0) {
+		sect_done(&sc);
+		free(gname);
+		return;
+	}
+	g = cfg_group_add(cx->cf, gname, G_GROUP, prio);
+	walk = list = xstrdup(v ? v : "");
+	while (*list && (t = list_next(&walk))) {
+		struct isect *p, *f;
+		free(ps);
+		ps = xasprintf("program:%s", t);
+		p = ini_find(&cx->ini, ps);
+		free(ps);
+		ps = xasprintf("fcgi-program:%s", t);
+		f = ini_find(&cx->ini, ps);
+		/* supervisord reuses its loop variable: after the first program,
+		 * its messages name the last program section instead of [group:g] */
+		if (!p && !f)
+			cx_err(cx, xasprintf("[%s] names unknown program or fcgi-program %s",
+			       shown, t), NULL, ini_opt(&cx->ini, s, "programs"), s->name);
+		else if (p && f)
+			cx_err(cx, xasprintf("[%s] name %s is ambiguous (exists as program "
+			       "and fcgi-program)", shown, t), NULL, NULL, s->name);
+		else if (f)
+			cfg_fcgi(cx, f);
+		else
+			prog_read(cx, p, gname, g, 0);
+		g = &cx->cf->groups[cx->cf->ngroups - 1];
+		if (p || f)
+			shown = (p ? p : f)->name;
+		else
+			break;
+	}
+	group_dedup(g);
+	free(ps);
+	free(list);
+	free(gname);
+	sect_done(&sc);
+}
+
+/* [program:x] not named by any group: a group of its own. */
+static void cfg_program(struct ctx *cx, struct isect *s)
+{
+	char err[ERRLEN], *name;
+	int prio = 999;
+
+	if (parse_name(s->name + 8, &name, err, sizeof err) < 0) {
+		cx_err(cx, xstrdup(err), NULL, NULL, s->name);
+		return;
+	}
+	if (!in_group(cx, name) && group_priority(cx, s, "999", &prio) == 0)
+		prog_read(cx, s, name, cfg_group_add(cx->cf, name, G_PROGRAM, prio), 0);
+	free(name);
+}
+
+/* [eventlistener:x]: pool checks (no section suffix), then processes. */
+static void cfg_listener(struct ctx *cx, struct isect *s)
+{
+	static const char dflt[] = "supervisor.dispatchers:default_handler";
+	const char *pool = s->name + 14, *v;
+	struct sect sc;
+	char *list, *t, *walk;
+	unsigned long long ev = 0;
+	int prio = -1, bufsize = 10, redir = 0;
+	struct gconf *g;
+
+	sect_init(&sc, cx, s);
+	if (sect_conv(&sc, "priority", "-1", T_INT, &prio) < 0 ||
+	    sect_conv(&sc, "buffer_size", "10", T_INT, &bufsize) < 0)
+		goto out;
+	if (bufsize < 1) {
+		sect_fail(&sc, "buffer_size", xasprintf("[%s] section sets invalid "
+		          "buffer_size (%d)", s->name, bufsize));
+		goto out;
+	}
+	if (sect_get(&sc, "result_handler", dflt, NULL, &v) < 0)
+		goto out;
+	if (strcmp(v, dflt)) {
+		sect_fail(&sc, "result_handler", xasprintf("%s cannot be resolved "
+		          "within [%s]", v, s->name));
+		goto out;
+	}
+	if (sect_get(&sc, "events", "", NULL, &v) < 0)
+		goto out;
+	if (!*v)
+		sect_fail(&sc, "events", xasprintf("[%s] section requires an \"events\" "
+		          "line", s->name));
+	walk = list = xstrdup(v);
+	while (*v && !sc.failed && (t = list_next(&walk))) {
+		size_t i;
+		for (i = 0; t[i]; i++)
+			t[i] = (char)toupper((unsigned char)t[i]);
+		if (!ev_mask(t))
+			sect_fail(&sc, "events", xasprintf("Unknown event type %s in [%s] "
+			          "events", t, s->name));
+		ev |= ev_mask(t);
+	}
+	free(list);
+	if (sc.failed || sect_conv(&sc, "redirect_stderr", "false", T_BOOL, &redir) < 0)
+		goto out;
+	if (redir) {
+		sect_fail(&sc, "redirect_stderr", xasprintf("[%s] section sets "
+		          "redirect_stderr=true but this is not allowed because it will "
+		          "interfere with the eventlistener protocol", s->name));
+		goto out;
+	}
+	g = cfg_group_add(cx->cf, pool, G_LISTENER, prio);
+	g->events = ev;
+	g->buffer_size = bufsize;
+	prog_read(cx, s, pool, g, 1);
+out:
+	sect_done(&sc);
+}
+
+/* --- servers and the rpc interface --- */
+
+static int srv_auth(struct sect *sc, struct srvconf *sv)
+{
+	const char *u, *p;
+
+	if (sect_get(sc, "username", NULL, NULL, &u) < 0 ||
+	    sect_get(sc, "password", NULL, NULL, &p) < 0)
+		return -1;
+	if (!u != !p)
+		return sect_fail(sc, u ? "username" : "password", xasprintf("Section [%s] "
+		       "contains incomplete authentication: If a username or a password "
+		       "is specified, both the username and password must be specified",
+		       sc->name)), -1;
+	sv->username = u ? xstrdup(u) : NULL;
+	sv->password = p ? xstrdup(p) : NULL;
+	return 0;
+}
+
+static int srv_inet(struct sect *sc, struct srvconf *sv)
+{
+	char err[ERRLEN];
+	const char *v;
+
+	if (srv_auth(sc, sv) < 0 || sect_get(sc, "port", NULL, NULL, &v) < 0)
+		return -1;
+	if (!v)
+		return sect_fail(sc, NULL, xasprintf("section [%s] has no port value",
+		                 sc->name)), -1;
+	if (parse_port(v, &sv->host, &sv->port, err, sizeof err) < 0)
+		return sect_fail(sc, "port", xstrdup(err)), -1;
+	return 0;
+}
+
+static int srv_unix(struct sect *sc, struct srvconf *sv)
+{
+	const char *v;
+	char tmp[ERRLEN];
+
+	if (sect_get(sc, "file", NULL, NULL, &v) < 0)
+		return -1;
+	if (!v)
+		return sect_fail(sc, NULL, xasprintf("section [%s] has no file value",
+		                 sc->name)), -1;
+	sv->file = path_normalize(str_strip(strcpy(tmp, v)));
+	if (srv_auth(sc, sv) < 0 || sect_get(sc, "chown", NULL, NULL, &v) < 0)
+		return -1;
+	sv->chown_uid = (uid_t)-1;
+	sv->chown_gid = (gid_t)-1;
+	if (v && parse_owner(v, &sv->chown_uid, &sv->chown_gid) < 0)
+		return sect_fail(sc, "chown", xasprintf("Invalid sockchown value %s", v)), -1;
+	sv->chmod = 0700;
+	if (sect_get(sc, "chmod", NULL, NULL, &v) < 0)
+		return -1;
+	if (v && parse_octal(v, &sv->chmod, tmp, sizeof tmp) < 0)
+		return sect_fail(sc, "chmod", xasprintf("Invalid chmod value %s", v)), -1;
+	return 0;
+}
+
+/* Every section whose name starts with inet_http_server, then every one
+ * starting with unix_http_server (supervisord's order). */
+static void cfg_servers(struct ctx *cx)
+{
+	static const char *const pre[] = {"inet_http_server", "unix_http_server"};
+	struct config *cf = cx->cf;
+	int k, i;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < cx->ini.n; i++) {
+			struct isect *s = &cx->ini.s[i];
+			struct srvconf sv;
+			struct sect sc;
+			int rc;
+			if (strncmp(s->name, pre[k], 16))
+				continue;
+			memset(&sv, 0, sizeof sv);
+			sv.kind = k ? SRV_UNIX : SRV_INET;
+			sv.section = xstrdup(s->name);
+			sect_init(&sc, cx, s);
+			if (!k)
+				names_free(&sc.nm), names_env(&sc.nm, cx->env.v, cx->env.n);
+			rc = k ? srv_unix(&sc, &sv) : srv_inet(&sc, &sv);
+			sect_done(&sc);
+			cf->servers = xrealloc(cf->servers, (size_t)(cf->nservers + 1) * sizeof sv);
+			cf->servers[cf->nservers++] = sv;
+			if (rc < 0)
+				return;
+		}
+	}
+}
+
+static int cfg_has_server(struct ctx *cx)
+{
+	int i;
+
+	for (i = 0; i < cx->ini.n; i++)
+		if (!strncmp(cx->ini.s[i].name, "inet_http_server", 16) ||
+		    !strncmp(cx->ini.s[i].name, "unix_http_server", 16))
+			return 1;
+	return 0;
+}
+
+/* [rpcinterface:x]: the standard factory turns the control API on; any
+ * other factory is ignored with a warning (we cannot import Python). */
+static void cfg_rpc(struct ctx *cx)
+{
+	static const char key[] = "supervisor.rpcinterface_factory";
+	static const char std[] = "supervisor.rpcinterface:make_main_rpcinterface";
+	int i, j;
+
+	for (i = 0; i < cx->ini.n; i++) {
+		struct isect *s = &cx->ini.s[i];
+		struct sect sc;
+		const char *v;
+		if (strncmp(s->name, "rpcinterface:", 13))
+			continue;
+		sect_init(&sc, cx, s);
+		names_free(&sc.nm);
+		names_env(&sc.nm, cx->env.v, cx->env.n);
+		if (sect_get(&sc, key, NULL, NULL, &v) == 0 && !v)
+			sect_fail(&sc, NULL, xasprintf("section [%s] does not specify a %s",
+			          s->name, key));
+		else if (v && strcmp(v, std))
+			cfg_note(cx->cf, L_WARN, xasprintf("[%s] factory %s is not supported "
+			         "by supervise; section ignored", s->name, v));
+		else if (v)
+			cx->cf->rpcinterface = 1;
+		/* extra keys ([DEFAULT] ones too) reach the factory, which refuses
+		 * them as soon as an HTTP server is built */
+		for (j = 0; v && !strcmp(v, std) && cfg_has_server(cx) &&
+		            j < s->n + cx->ini.def.n; j++) {
+			const char *k = j < s->n ? s->o[j].key : cx->ini.def.o[j - s->n].key;
+			if (strcmp(k, key)) {
+				sect_fail(&sc, k, xasprintf("Could not make %s rpc interface",
+				          s->name + 13));
+				break;
+			}
+		}
+		sect_done(&sc);
+	}
+}
+
+/* --- putting it together --- */
+
+static int gconf_cmp(const struct gconf *a, const struct gconf *b)
+{
+	return a->priority != b->priority ? (a->priority < b->priority ? -1 : 1)
+	       : strcmp(a->name, b->name);
+}
+
+/* Stable insertion sort: supervisord's list.sort() is stable. */
+static void cfg_sort(struct config *cf)
+{
+	int i, j;
+
+	for (i = 1; i < cf->ngroups; i++) {
+		struct gconf g = cf->groups[i];
+		for (j = i; j > 0 && gconf_cmp(&cf->groups[j - 1], &g) > 0; j--)
+			cf->groups[j] = cf->groups[j - 1];
+		cf->groups[j] = g;
+	}
+}
+
+/* [supervisord] environment first, the program's keys override it. */
+static void cfg_merge_env(struct config *cf)
+{
+	int i, j, k;
+
+	for (i = 0; i < cf->ngroups; i++) {
+		for (j = 0; j < cf->groups[i].nprocs; j++) {
+			struct pconf *p = &cf->groups[i].procs[j];
+			struct strv env = {0};
+			for (k = 0; k < cf->environment.n; k++)
+				strv_push(&env, xstrdup(cf->environment.v[k]));
+			for (k = 0; k < p->env.n; k++)
+				env_put(&env, p->env.v[k], strcspn(p->env.v[k], "="),
+				        strchr(p->env.v[k], '=') + 1);
+			strv_free(&p->env);
+			p->env = env;
+		}
+	}
+}
+
+/* [include]: patterns relative to the main file's directory, matches of
+ * each sorted, one level only. */
+static int cfg_include(struct ctx *cx, const char *path, char **emsg)
+{
+	struct isect *s = ini_find(&cx->ini, "include");
+	struct sect sc;
+	const char *v;
+	char *files, *pat, *save = NULL;
+	int rc = 0;
+	size_t i;
+
+	if (!s)
+		return 0;
+	ini_here(&cx->ini, cx->here);
+	s = ini_find(&cx->ini, "include");
+	if (!ini_opt(&cx->ini, s, "files")) {
+		*emsg = xstrdup(".ini file has [include] section, but no files setting");
+		return -1;
+	}
+	sect_init(&sc, cx, s);
+	names_set(&sc.nm, "host_node_name", cx->host, 0);
+	if (sect_get(&sc, "files", NULL, "include.files", &v) < 0) {
+		sect_done(&sc);
+		*emsg = cx->errors->v[--cx->errors->n];
+		cx->errors->v[cx->errors->n] = NULL;
+		return -1;
+	}
+	files = xstrdup(v);
+	sect_done(&sc);
+	(void)path;
+	for (pat = strtok_r(files, " \t\n\r\f\v", &save); pat && rc == 0;
+	     pat = strtok_r(NULL, " \t\n\r\f\v", &save)) {
+		char *full = pat[0] == '/' ? xstrdup(pat) : xasprintf("%s/%s", cx->here, pat);
+		glob_t gl;
+		if (glob(full, GLOB_NOSORT, NULL, &gl) != 0 || gl.gl_pathc == 0)
+			cfg_note(cx->cf, L_WARN, xasprintf("No file matches via include \"%s\"", full));
+		else
+			qsort(gl.gl_pathv, gl.gl_pathc, sizeof *gl.gl_pathv, cmp_str);
+		for (i = 0; rc == 0 && i < gl.gl_pathc; i++) {
+			char *text, *dir;
+			cfg_note(cx->cf, L_INFO, xasprintf("Included extra file \"%s\" "
+			         "during parsing", gl.gl_pathv[i]));
+			if (!(text = file_read(gl.gl_pathv[i])))
+				continue;       /* configparser skips what it cannot open */
+			strv_push(&cx->ini.files, xstrdup(gl.gl_pathv[i]));
+			rc = ini_parse(&cx->ini, text, cx->ini.files.v[cx->ini.files.n - 1], emsg);
+			free(text);
+			dir = path_normalize(gl.gl_pathv[i]);
+			*strrchr(dir, '/') = '\0';
+			ini_here(&cx->ini, *dir ? dir : "/");
+			free(dir);
+		}
+		globfree(&gl);
+		free(full);
+	}
+	free(files);
+	return rc;
+}
+
+/* The command line beats the file (spec 5.1). */
+static void cfg_cmdline(struct ctx *cx, const struct cmdline *cl)
+{
+	static const struct { size_t cl; const char *opt; int i; } map[] = {
+		{offsetof(struct cmdline, umask), "-m", 4},
+		{offsetof(struct cmdline, directory), "-d", 2},
+		{offsetof(struct cmdline, logfile), "-l", 5},
+		{offsetof(struct cmdline, logfile_maxbytes), "-y", 6},
+		{offsetof(struct cmdline, logfile_backups), "-z", 7},
+		{offsetof(struct cmdline, loglevel), "-e", 8},
+		{offsetof(struct cmdline, pidfile), "-j", 9},
+		{offsetof(struct cmdline, identifier), "-i", 10},
+		{offsetof(struct cmdline, childlogdir), "-q", 13},
+		{offsetof(struct cmdline, minfds), "-a", 0},
+		{offsetof(struct cmdline, minprocs), "--minprocs", 1},
+		{offsetof(struct cmdline, user), "-u", 3},
+	};
+	struct config *cf = cx->cf;
+	char err[ERRLEN];
+	int i;
+
+	for (i = 0; i < (int)(sizeof map / sizeof *map); i++) {
+		const char *v = *(const char *const *)((const char *)cl + map[i].cl);
+		const struct optdef *d = &sv_opts[map[i].i];
+		if (v && conv(d->type, v, (char *)cf + d->off, err, sizeof err) < 0) {
+			char *r = py_repr(v);
+			strv_push(cx->errors, xasprintf("invalid value for %s %s: %s",
+			          map[i].opt, r, err));
+			free(r);
+		}
+	}
+	if (cl->nodaemon > 0) cf->nodaemon = 1;
+	if (cl->silent > 0) cf->silent = 1;
+	if (cl->nocleanup > 0) cf->nocleanup = 1;
+	if (cl->strip_ansi > 0) cf->strip_ansi = 1;
+}
+
+/* What realize() does after the file: the daemon's user, absolute
+ * logfile and pidfile ("syslog" is not a path). */
+static void cfg_finish(struct ctx *cx)
+{
+	struct config *cf = cx->cf;
+	char err[ERRLEN], *p;
+
+	if (cf->user && parse_user(cf->user, &cf->uid, &cf->gid, err, sizeof err) < 0)
+		strv_push(cx->errors, xstrdup(err));
+	if (cf->logfile && strcmp(cf->logfile, "syslog") == 0) {
+		free(cf->logfile);
+		cf->logfile = NULL;
+		cf->logsyslog = 1;
+	} else if (cf->logfile) {
+		p = path_normalize(cf->logfile);
+		free(cf->logfile);
+		cf->logfile = p;
+	}
+	if (cf->pidfile) {
+		p = path_normalize(cf->pidfile);
+		free(cf->pidfile);
+		cf->pidfile = p;
+	}
+}
+
+/* Notes in the order the main log wants them: CRIT, WARN, INFO, each in
+ * the order found (a stable sort by level). */
+static void cfg_sort_notes(struct config *cf)
+{
+	int i, j;
+
+	for (i = 1; i < cf->nnotes; i++) {
+		struct note n = cf->notes[i];
+		for (j = i; j > 0 && cf->notes[j - 1].level < n.level; j--)
+			cf->notes[j] = cf->notes[j - 1];
+		cf->notes[j] = n;
+	}
+}
+
+/* Every group-like section, in supervisord's order: [group:], [program:],
+ * [eventlistener:], [fcgi-program:]. */
+static void cfg_groups(struct ctx *cx)
+{
+	static const char *const pre[] = {"group:", "program:", "eventlistener:", "fcgi-program:"};
+	static void (*const fn[])(struct ctx *, struct isect *) = {
+		cfg_hgroup, cfg_program, cfg_listener, cfg_fcgi
+	};
+	int k, i;
+
+	for (k = 0; k < 4; k++)
+		for (i = 0; i < cx->ini.n; i++)
+			if (strncmp(cx->ini.s[i].name, pre[k], strlen(pre[k])) == 0)
+				fn[k](cx, &cx->ini.s[i]);
+}
+
+/* ---- dump (supervise -T, and reread's comparison) --- */
+
+static void dump_str(struct sbuf *b, const char *k, const char *v)
+{
+	sb_addf(b, "%s = %s\n", k, v ? v : "");
+}
+
+static void dump_log(struct sbuf *b, const struct logconf *lc, const char *sn)
+{
+	sb_addf(b, "%s_logfile = %s\n", sn, lc->kind == LOG_AUTO ? "AUTO" :
+	        lc->kind == LOG_NONE ? "NONE" : lc->path);
+	sb_addf(b, "%s_logfile_maxbytes = %lld\n%s_logfile_backups = %d\n"
+	        "%s_capture_maxbytes = %lld\n%s_events_enabled = %d\n%s_syslog = %d\n",
+	        sn, lc->maxbytes, sn, lc->backups, sn, lc->capture_maxbytes,
+	        sn, lc->events_enabled, sn, lc->syslog);
+}
+
+static void dump_proc(struct sbuf *b, const char *group, const struct pconf *p)
+{
+	static const char *const ar[] = {"false", "unexpected", "true"};
+	int i, first = 1;
+
+	sb_addf(b, "[process:%s:%s]\n", group, p->name);
+	dump_str(b, "program", p->program);
+	dump_str(b, "command", p->command);
+	dump_str(b, "directory", p->directory);
+	dump_str(b, "user", p->user);
+	if (p->umask < 0)
+		sb_adds(b, "umask = \n");
+	else
+		sb_addf(b, "umask = %03o\n", p->umask);
+	sb_adds(b, "environment = ");
+	for (i = 0; i < p->env.n; i++)
+		sb_addf(b, "%s%s", i ? "," : "", p->env.v[i]);
+	sb_addf(b, "\nserverurl = %s\npriority = %d\nautostart = %d\nautorestart = %s\n"
+	        "startsecs = %d\nstartretries = %d\nstopsignal = %s\nstopwaitsecs = %d\n"
+	        "stopasgroup = %d\nkillasgroup = %d\nredirect_stderr = %d\nexitcodes = ",
+	        p->serverurl ? p->serverurl : "AUTO", p->priority, p->autostart,
+	        ar[p->autorestart], p->startsecs, p->startretries, sig_name(p->stopsignal),
+	        p->stopwaitsecs, p->stopasgroup, p->killasgroup, p->redirect_stderr);
+	for (i = 0; i < 256; i++)
+		if (p->exitcodes[i / 8] & (1 << (i % 8)))
+			sb_addf(b, "%s%d", first ? "" : ",", i), first = 0;
+	sb_adds(b, "\n");
+	dump_log(b, &p->log[0], "stdout");
+	dump_log(b, &p->log[1], "stderr");
+}
+
+/* gconf.dump: the group's effective settings as text. */
+static void gconf_dump(struct gconf *g)
+{
+	static const char *const kind[] = {"program", "group", "eventlistener"};
+	struct sbuf b = {0};
+	int i, first = 1;
+
+	sb_addf(&b, "[%s:%s]\npriority = %d\n", kind[g->kind], g->name, g->priority);
+	if (g->kind == G_LISTENER) {
+		sb_addf(&b, "buffer_size = %d\nevents = ", g->buffer_size);
+		for (i = 0; i < EV_COUNT; i++)
+			if (g->events & (1ULL << i))
+				sb_addf(&b, "%s%s", first ? "" : ",", ev_names[i]), first = 0;
+		sb_adds(&b, "\n");
+	}
+	for (i = 0; i < g->nprocs; i++)
+		dump_proc(&b, g->name, &g->procs[i]);
+	g->dump = sb_str(&b);
+}
+
+static void cfg_dump(const struct config *cf, FILE *out)
+{
+	int i;
+
+	fprintf(out, "[supervisord]\nlogfile = %s\nlogfile_maxbytes = %lld\n"
+	        "logfile_backups = %d\nloglevel = %s\npidfile = %s\numask = %03o\n"
+	        "nodaemon = %d\nsilent = %d\nminfds = %ld\nminprocs = %ld\nnocleanup = %d\n"
+	        "childlogdir = %s\nuser = %s\ndirectory = %s\nstrip_ansi = %d\n"
+	        "identifier = %s\nenvironment = ",
+	        cf->logsyslog ? "syslog" : cf->logfile, cf->logfile_maxbytes,
+	        cf->logfile_backups, level_name(cf->loglevel), cf->pidfile, cf->umask,
+	        cf->nodaemon, cf->silent, cf->minfds, cf->minprocs, cf->nocleanup,
+	        cf->childlogdir, cf->user ? cf->user : "", cf->directory ? cf->directory : "",
+	        cf->strip_ansi, cf->identifier);
+	for (i = 0; i < cf->environment.n; i++)
+		fprintf(out, "%s%s", i ? "," : "", cf->environment.v[i]);
+	fprintf(out, "\nrpcinterface = %d\n", cf->rpcinterface);
+	for (i = 0; i < cf->nservers; i++) {
+		const struct srvconf *s = &cf->servers[i];
+		fprintf(out, "[%s]\n", s->section);
+		if (s->kind == SRV_UNIX)
+			fprintf(out, "file = %s\nchmod = %04o\nchown = %ld:%ld\n", s->file,
+			        s->chmod, (long)(int)s->chown_uid, (long)(int)s->chown_gid);
+		else
+			fprintf(out, "port = %s:%d\n", *s->host ? s->host : "*", s->port);
+		fprintf(out, "username = %s\npassword = %s\n", s->username ? s->username : "",
+		        s->password ? s->password : "");
+	}
+	for (i = 0; i < cf->ngroups; i++)
+		fputs(cf->groups[i].dump, out);
+}
+
+/* ---- 4e. entry points -------------------------------------------------- */
+
+/* Free what a group owns (the runtime keeps groups past a reload). */
+static void gconf_free(struct gconf *g)
+{
+	int i;
+
+	for (i = 0; i < g->nprocs; i++)
+		pconf_free(&g->procs[i]);
+	free(g->procs);
+	free(g->name);
+	free(g->dump);
+	memset(g, 0, sizeof *g);
+}
+
+static void cfg_free(struct config *cf)
+{
+	int i;
+
+	free(cf->path);
+	free(cf->logfile);
+	free(cf->pidfile);
+	free(cf->childlogdir);
+	free(cf->user);
+	free(cf->directory);
+	free(cf->identifier);
+	strv_free(&cf->environment);
+	for (i = 0; i < cf->nservers; i++) {
+		free(cf->servers[i].section);
+		free(cf->servers[i].file);
+		free(cf->servers[i].host);
+		free(cf->servers[i].username);
+		free(cf->servers[i].password);
+	}
+	free(cf->servers);
+	for (i = 0; i < cf->ngroups; i++)
+		gconf_free(&cf->groups[i]);
+	free(cf->groups);
+	for (i = 0; i < cf->nnotes; i++)
+		free(cf->notes[i].text);
+	free(cf->notes);
+	memset(cf, 0, sizeof *cf);
+}
+
+extern char **environ;
+
+/* The directory of path, absolute (supervisord's "here"). */
+static char *path_dir(const char *path)
+{
+	char *p = path_normalize(path), *slash = strrchr(p, '/');
+
+	if (slash == p)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return p;
+}
+
+static int cfg_load(struct config *cf, const struct cmdline *cl, struct strv *errors)
+{
+	struct ctx cx;
+	struct isect *s;
+	char *emsg = NULL;
+	int i, n0 = errors->n;
+
+	memset(cf, 0, sizeof *cf);
+	memset(&cx, 0, sizeof cx);
+	cx.cf = cf;
+	cx.errors = errors;
+	cf->path = xstrdup(cl->config);
+	cx.here = path_dir(cl->config);
+	if (gethostname(cx.host, sizeof cx.host - 1) < 0)
+		strcpy(cx.host, "localhost");
+	for (i = 0; environ[i]; i++)
+		strv_push(&cx.env, xstrdup(environ[i]));
+	if (ini_read(&cx.ini, cl->config, &emsg) < 0 || cfg_include(&cx, cl->config, &emsg) < 0) {
+		strv_push(errors, emsg);
+		goto out;
+	}
+	for (i = 0; i < cx.ini.cuts.n; i++)
+		cfg_note(cf, L_WARN, xstrdup(cx.ini.cuts.v[i]));
+	if (!(s = ini_find(&cx.ini, "supervisord"))) {
+		strv_push(errors, xstrdup(".ini file does not include supervisord section"));
+		goto out;
+	}
+	cfg_supervisord(&cx, s);
+	cfg_rpc(&cx);
+	cfg_groups(&cx);
+	cfg_sort(cf);
+	cfg_merge_env(cf);
+	cfg_servers(&cx);
+	cfg_cmdline(&cx, cl);
+	cfg_finish(&cx);
+	for (i = 0; i < cf->ngroups; i++)
+		gconf_dump(&cf->groups[i]);
+out:
+	cfg_sort_notes(cf);
+	ini_free(&cx.ini);
+	strv_free(&cx.env);
+	free(cx.here);
+	return errors->n > n0 ? -1 : 0;
+}
+
+/* The default paths of spec 1.1, ours first.  here is the parent of the
+ * directory holding argv0 (found in $PATH when argv0 has no slash). */
+static void cfg_paths(const char *argv0, struct strv *out)
+{
+	static const char *const rel[] = {"supervisord.conf", "etc/supervisord.conf",
+		"/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"};
+	char *prog = NULL, *here, *slash;
+	const char *path = getenv("PATH");
+	int i;
+
+	if (!strchr(argv0, '/') && path) {
+		char *dirs = xstrdup(path), *d, *save = NULL;
+		for (d = strtok_r(dirs, ":", &save); d && !prog; d = strtok_r(NULL, ":", &save)) {
+			char *c = xasprintf("%s/%s", d, argv0);
+			if (access(c, X_OK) == 0)
+				prog = c;
+			else
+				free(c);
+		}
+		free(dirs);
+	}
+	here = prog ? prog : xstrdup(argv0);
+	for (i = 0; i < 2; i++)     /* os.path.dirname twice */
+		if ((slash = strrchr(here, '/')))
+			*(slash == here ? slash + 1 : slash) = '\0';
+		else
+			here[0] = '\0';
+	strv_push(out, xstrdup("/etc/supervise.conf"));
+	strv_push(out, *here ? xasprintf("%s/etc/supervisord.conf", here) :
+	          xstrdup("etc/supervisord.conf"));
+	strv_push(out, *here ? xasprintf("%s/supervisord.conf", here) :
+	          xstrdup("supervisord.conf"));
+	for (i = 0; i < 4; i++)
+		strv_push(out, xstrdup(rel[i]));
+	free(here);
+}
+
+char *cfg_search(const char *argv0)
+{
+	struct strv p = {0};
+	char *found = NULL;
+	int i;
+
+	cfg_paths(argv0, &p);
+	for (i = 0; i < p.n && !found; i++)
+		if (access(p.v[i], F_OK) == 0)
+			found = xstrdup(p.v[i]);
+	strv_free(&p);
+	return found;
+}
+
+/* One [supervisorctl] value into *out (NULL when unset, no default). */
+static int ctl_get(struct sect *sc, const char *key, const char *def, char **out)
+{
+	const char *v;
+
+	if (sect_get(sc, key, def, NULL, &v) < 0)
+		return -1;
+	*out = v ? xstrdup(v) : NULL;
+	return 0;
+}
+
+int cfg_read_ctl(const char *path, struct ctlconf *cc, char *err, size_t errlen)
+{
+	struct config cf;
+	struct strv errors = {0};
+	struct ctx cx;
+	struct sect sc, sh;         /* sh also knows "here" */
+	struct isect *s;
+	char *emsg = NULL, *u;
+	int rc = -1, i;
+
+	memset(cc, 0, sizeof *cc);
+	memset(&cx, 0, sizeof cx);
+	memset(&cf, 0, sizeof cf);
+	cx.cf = &cf;
+	cx.errors = &errors;
+	cx.here = path_dir(path);
+	for (i = 0; environ[i]; i++)
+		strv_push(&cx.env, xstrdup(environ[i]));
+	if (ini_read(&cx.ini, path, &emsg) < 0) {
+		errf(err, errlen, "%s", emsg);
+		goto out;
+	}
+	if (!(s = ini_find(&cx.ini, "supervisorctl"))) {
+		errf(err, errlen, ".ini file does not include supervisorctl section");
+		goto out;
+	}
+	sect_init(&sh, &cx, s);
+	memset(&sc, 0, sizeof sc);
+	sc.cx = &cx;
+	sc.s = s;
+	sc.name = s->name;
+	names_env(&sc.nm, cx.env.v, cx.env.n);
+	if (ctl_get(&sh, "serverurl", "http://localhost:9001", &cc->serverurl) == 0 &&
+	    ctl_get(&sc, "prompt", "supervisor", &cc->prompt) == 0 &&
+	    ctl_get(&sc, "username", NULL, &cc->username) == 0 &&
+	    ctl_get(&sc, "password", NULL, &cc->password) == 0 &&
+	    ctl_get(&sh, "history_file", NULL, &cc->history_file) == 0)
+		rc = 0;
+	sect_done(&sc);
+	sect_done(&sh);
+	if (rc < 0) {
+		errf(err, errlen, "%s", errors.v[0]);
+		goto out;
+	}
+	if (strncmp(cc->serverurl, "unix://", 7) == 0) {
+		u = path_normalize(cc->serverurl + 7);
+		free(cc->serverurl);
+		cc->serverurl = xasprintf("unix://%s", u);
+		free(u);
+	}
+	if (cc->history_file && *cc->history_file) {
+		u = path_normalize(cc->history_file);
+		free(cc->history_file);
+		cc->history_file = u;
+	} else {
+		free(cc->history_file);
+		cc->history_file = NULL;
+	}
+out:
+	free(emsg);
+	strv_free(&errors);
+	cfg_free(&cf);
+	ini_free(&cx.ini);
+	strv_free(&cx.env);
+	free(cx.here);
+	return rc;
+}
+
+static const char cfg_sample[] =
+"; supervise config: supervisord 4.2.5 syntax. Values shown are the defaults.\n"
+"; ';' or '#' after a blank starts a comment. Write a literal % as %%.\n\n"
+"[unix_http_server]\n"
+"file=/run/supervise.sock   ; the control socket (required in this section)\n"
+";chmod=0700                ; socket file mode\n"
+";chown=nobody:nogroup      ; socket owner user[:group]\n"
+";username=user             ; both username and password, or neither\n"
+";password=123              ; plain text or {SHA}hex-sha1\n\n"
+";[inet_http_server]        ; TCP control port (off by default)\n"
+";port=127.0.0.1:9001       ; host:port, *:port or port\n\n"
+"[supervisord]\n"
+";logfile=supervisord.log   ; main log; relative to the start directory; 'syslog'\n"
+";logfile_maxbytes=50MB     ; rotate at this size; 0 = never\n"
+";logfile_backups=10        ; rotated copies kept\n"
+";loglevel=info             ; critical, error, warn, info, debug, trace, blather\n"
+";pidfile=supervisord.pid\n"
+";nodaemon=false            ; true: stay in the foreground\n"
+";silent=false              ; true: no log copy on stdout in the foreground\n"
+";minfds=1024               ; fds needed to start\n"
+";minprocs=200              ; processes needed to start\n"
+";umask=022                 ; applied when daemonizing\n"
+";user=root                 ; setuid to this user at start-up\n"
+";directory=/tmp            ; chdir here when daemonizing\n"
+";childlogdir=/tmp          ; where AUTO child logs go ($TMPDIR)\n"
+";nocleanup=false           ; keep old AUTO child logs\n"
+";strip_ansi=false          ; strip ANSI escapes from child output\n"
+";identifier=supervisor\n"
+";environment=KEY=\"value\"   ; added to every child's environment\n\n"
+"[rpcinterface:supervisor]\n"
+"supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n"
+"[supervisorctl]\n"
+"serverurl=unix:///run/supervise.sock\n\n"
+";[program:theprogramname]\n"
+";command=/bin/cat          ; required; split like a shell, no shell features\n"
+";process_name=%(program_name)s ; must contain %(process_num) when numprocs > 1\n"
+";numprocs=1\n"
+";numprocs_start=0\n"
+";directory=/tmp            ; chdir before exec\n"
+";umask=022                 ; default: inherited\n"
+";priority=999              ; lower starts first, stops last\n"
+";autostart=true\n"
+";startsecs=1               ; seconds up before RUNNING\n"
+";startretries=3            ; failed starts before FATAL\n"
+";autorestart=unexpected    ; false, unexpected or true\n"
+";exitcodes=0               ; expected exit codes\n"
+";stopsignal=TERM           ; TERM, HUP, INT, QUIT, KILL, USR1, USR2...\n"
+";stopwaitsecs=10           ; wait before SIGKILL\n"
+";stopasgroup=false         ; signal the whole process group\n"
+";killasgroup=false         ; SIGKILL the whole process group\n"
+";user=chrism               ; setuid to this user\n"
+";redirect_stderr=false     ; stderr into the stdout log\n"
+";stdout_logfile=AUTO       ; a path, AUTO or NONE\n"
+";stdout_logfile_maxbytes=50MB\n"
+";stdout_logfile_backups=10\n"
+";stdout_capture_maxbytes=0\n"
+";stdout_events_enabled=false\n"
+";stdout_syslog=false\n"
+";stderr_logfile=AUTO       ; stderr_* options as stdout_*\n"
+";environment=A=\"1\",B=\"2\"   ; quote every value\n"
+";serverurl=AUTO            ; SUPERVISOR_SERVER_URL for the child\n\n"
+";[eventlistener:theeventlistenername] ; program options, plus:\n"
+";events=PROCESS_STATE      ; required\n"
+";buffer_size=10\n\n"
+";[group:thegroupname]\n"
+";programs=progname1,progname2\n"
+";priority=999\n\n"
+";[include]\n"
+";files=relative/directory/*.ini\n";
+
+/* ---- 5. main log ------------------------------------------------------ */
+
+/* Names of errno values as supervisord prints them ("ENOENT"). */
+static const char *errno_name(int e)
+{
+	static const struct { int e; const char *name; } t[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
+		{ EINTR, "EINTR" }, { EIO, "EIO" }, { E2BIG, "E2BIG" },
+		{ ENOEXEC, "ENOEXEC" }, { EBADF, "EBADF" }, { EAGAIN, "EAGAIN" },
+		{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
+		{ ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" }, { EINVAL, "EINVAL" },
+		{ ENFILE, "ENFILE" }, { EMFILE, "EMFILE" }, { ETXTBSY, "ETXTBSY" },
+		{ ENOSPC, "ENOSPC" }, { EROFS, "EROFS" }, { ELOOP, "ELOOP" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" }, { EADDRINUSE, "EADDRINUSE" },
+	};
+	static char other[16];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (t[i].e == e)
+			return t[i].name;
+	snprintf(other, sizeof other, "errno %d", e);
+	return other;
+}
+
+/* Open (append) or reopen lf->path.  A failure is remembered, not fatal: the
+ * next write tries again. */
+static int logfile_open(struct logfile *lf)
+{
+	struct stat st;
+
+	if (lf->fd >= 0 || !lf->path)
+		return lf->fd;
+	lf->fd = open(lf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0666);
+	if (lf->fd < 0)
+		return -1;
+	if (fstat(lf->fd, &st) == 0) {
+		lf->rotatable = S_ISREG(st.st_mode);
+		lf->size = lf->rotatable ? (long long)st.st_size : 0;
+	}
+	return lf->fd;
+}
+
+static void logfile_close(struct logfile *lf)
+{
+	if (lf->fd >= 0)
+		close(lf->fd);
+	lf->fd = -1;
+}
+
+/* Rename F.(N-1) to F.N ... F to F.1 and start F afresh; with no backups,
+ * truncate F in place (spec 3.2). */
+static void logfile_rotate(struct logfile *lf)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	int i;
+
+	if (lf->backups <= 0) {
+		if (ftruncate(lf->fd, 0) == 0)
+			lf->size = 0;
+		return;
+	}
+	logfile_close(lf);
+	for (i = lf->backups - 1; i >= 0; i--) {
+		if (i)
+			snprintf(from, sizeof from, "%s.%d", lf->path, i);
+		else
+			snprintf(from, sizeof from, "%s", lf->path);
+		snprintf(to, sizeof to, "%s.%d", lf->path, i + 1);
+		rename(from, to);
+	}
+	logfile_open(lf);
+}
+
+/* Write all of buf, then rotate if the file reached maxbytes.  A full disk
+ * or any other failure loses this chunk and is reported once by the caller
+ * through lf->failing; it never blocks and never stops the writer. */
+static int logfile_write(struct logfile *lf, const char *buf, size_t n)
+{
+	ssize_t w;
+
+	if (logfile_open(lf) < 0)
+		return -1;
+	while (n > 0) {
+		w = write(lf->fd, buf, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += w;
+		n -= (size_t)w;
+		lf->size += w;
+	}
+	if (lf->rotatable && lf->maxbytes > 0 && lf->size >= lf->maxbytes)
+		logfile_rotate(lf);
+	return 0;
+}
+
+/* Write one formatted line to the main log.  A failing log is reported on
+ * stderr once (the terminal, before daemonizing), then retried quietly. */
+static void log_emit(const char *line, size_t n)
+{
+	if (sv.cf.logsyslog)
+		syslog(LOG_INFO, "%.*s", (int)n - 1, line);
+	else if (sv.log.path && logfile_write(&sv.log, line, n) < 0) {
+		if (!sv.log.failing)
+			fprintf(stderr, "supervise: cannot write %s: %s\n", sv.log.path,
+			        strerror(errno));
+		sv.log.failing = errno ? errno : EIO;
+	} else
+		sv.log.failing = 0;
+	if (sv.cf.nodaemon && !sv.cf.silent && fwrite(line, 1, n, stdout) == n)
+		fflush(stdout);
+}
+
+/* The main log: "YYYY-MM-DD HH:MM:SS,mmm LEVL message" (spec 3.3). */
+static void log_msg(enum level lv, const char *fmt, ...)
+{
+	char line[4096];
+	struct timeval tv;
+	struct tm tm;
+	va_list ap;
+	int n;
+
+	if (lv < sv.cf.loglevel)
+		return;
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	n = (int)strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tm);
+	n += snprintf(line + n, sizeof line - (size_t)n, ",%03d %s ",
+	              (int)(tv.tv_usec / 1000), level_name(lv));
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof line - 2)
+		n = (int)sizeof line - 2;
+	line[n++] = '\n';
+	log_emit(line, (size_t)n);
+}
+
+static void log_open(void)
+{
+	memset(&sv.log, 0, sizeof sv.log);
+	sv.log.fd = -1;
+	if (sv.cf.logsyslog) {
+		openlog("supervise", LOG_PID, LOG_DAEMON);
+		return;
+	}
+	sv.log.path = sv.cf.logfile;
+	sv.log.maxbytes = sv.cf.logfile_maxbytes;
+	sv.log.backups = sv.cf.logfile_backups;
+	logfile_open(&sv.log);
+}
+
+/* Parse messages go out grouped by level, CRIT first (spec 3.3). */
+static void log_notes(const struct config *cf)
+{
+	static const enum level order[] = { L_CRIT, L_ERRO, L_WARN, L_INFO, L_DEBG };
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof order / sizeof order[0]; k++)
+		for (i = 0; i < cf->nnotes; i++)
+			if (cf->notes[i].level == order[k])
+				log_msg(order[k], "%s", cf->notes[i].text);
+}
+
+/* ---- 6. child output -------------------------------------------------- */
+
+static const char *const stream_name[NSTREAMS] = { "stdout", "stderr" };
+
+/* Make an empty AUTO log <childlogdir>/<name>-<stream>---<identifier>-XXXXXXXX.log,
+ * mode 0600, never through a planted link (O_EXCL). */
+static char *out_autolog_create(const char *name, int stream)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789_";
+	char rnd[9];
+	char *path;
+	int tries, i, fd;
+
+	for (tries = 0; tries < 100; tries++) {
+		for (i = 0; i < 8; i++)
+			rnd[i] = chars[(unsigned)rand() % (sizeof chars - 1)];
+		rnd[8] = '\0';
+		path = xasprintf("%s/%s-%s---%s-%s.log", sv.cf.childlogdir, name,
+		                 stream_name[stream], sv.cf.identifier, rnd);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0) {
+			close(fd);
+			return path;
+		}
+		free(path);
+		if (errno != EEXIST) {
+			log_msg(L_ERRO, "cannot create log file in %s: %s",
+			        sv.cf.childlogdir, strerror(errno));
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Does name look like one of our AUTO logs or its backups?  supervisord's
+ * pattern ".+?---<identifier>-\S+\.log\.{0,1}\d{0,4}" anchored at the start. */
+static int out_is_autolog(const char *name)
+{
+	char *mark = xasprintf("---%s-", sv.cf.identifier);
+	const char *m = strstr(name, mark), *s;
+	int ok = 0;
+
+	if (m && m > name) {
+		for (s = m + strlen(mark); *s && !isspace((unsigned char)*s); s++)
+			if (s > m + strlen(mark) && strncmp(s, ".log", 4) == 0) {
+				ok = 1;
+				break;
+			}
+	}
+	free(mark);
+	return ok;
+}
+
+/* Delete old AUTO logs at start and reload unless nocleanup (spec 3.1). */
+static void out_cleanup_autologs(void)
+{
+	DIR *d;
+	struct dirent *e;
+	char *path;
+
+	if (sv.cf.nocleanup || !(d = opendir(sv.cf.childlogdir)))
+		return;
+	while ((e = readdir(d)))
+		if (out_is_autolog(e->d_name)) {
+			path = xasprintf("%s/%s", sv.cf.childlogdir, e->d_name);
+			unlink(path);
+			free(path);
+		}
+	closedir(d);
+}
+
+/* Point each stream's log at its file for a new spawn (files are opened
+ * afresh at every spawn, in append mode). */
+static void out_open(struct proc *p)
+{
+	int i;
+
+	for (i = 0; i < NSTREAMS; i++) {
+		struct logconf *lc = &p->cf->log[i];
+		struct logfile *lf = &p->log[i];
+
+		logfile_close(lf);
+		lf->path = lc->kind == LOG_PATH ? lc->path
+		         : lc->kind == LOG_AUTO ? p->autolog[i] : NULL;
+		lf->maxbytes = lc->maxbytes;
+		lf->backups = lc->backups;
+		lf->failing = 0;
+		if (lf->path && logfile_open(lf) < 0)
+			log_msg(L_ERRO, "cannot open %s log of %s: %s: %s", stream_name[i],
+			        p->cf->name, lf->path, strerror(errno));
+	}
+}
+
+/* Remove ANSI escape sequences ESC [ ... <final letter> in place (spec 3.1). */
+static size_t out_strip_ansi(char *buf, size_t n)
+{
+	size_t i, j, k;
+
+	for (i = j = 0; i < n; i++) {
+		if (buf[i] == '\033' && i + 1 < n && buf[i + 1] == '[') {
+			for (k = i + 2; k < n && !strchr("HfABCDRsuJKhlpm", buf[k]); k++)
+				;
+			if (k < n) {
+				i = k;
+				continue;
+			}
+		}
+		buf[j++] = buf[i];
+	}
+	return j;
+}
+
+/* Hand one chunk of a child's output to everything that wants it. */
+static void out_deliver(struct proc *p, int i, char *buf, size_t n)
+{
+	struct logfile *lf = &p->log[i];
+
+	if (sv.cf.strip_ansi)
+		n = out_strip_ansi(buf, n);
+	if (lf->path) {
+		if (logfile_write(lf, buf, n) < 0) {
+			if (!lf->failing)
+				log_msg(L_ERRO, "cannot write %s log of %s (%s): %s; output is "
+				        "dropped until it works again", stream_name[i],
+				        p->cf->name, lf->path, strerror(errno));
+			lf->failing = errno ? errno : EIO;
+		} else if (lf->failing) {
+			log_msg(L_INFO, "%s log of %s works again", stream_name[i], p->cf->name);
+			lf->failing = 0;
+		}
+	}
+	if (p->cf->log[i].syslog) {
+		char *line, *save = NULL, *copy = xstrndup(buf, n);
+
+		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			syslog(LOG_INFO, "%s %s", p->cf->name, line);
+		free(copy);
+	}
+	if (sv.cf.loglevel <= L_DEBG)
+		log_msg(L_DEBG, "'%s' %s output:\n%.*s", p->cf->name, stream_name[i],
+		        (int)n, buf);
+}
+
+/* Read what one pipe has: 1 if data came, 0 if there is nothing now, -1 at
+ * end of file (the pipe is then closed). */
+static int out_read(struct proc *p, int i)
+{
+	static char buf[128 * 1024];
+	ssize_t n = read(p->pipe[i], buf, sizeof buf);
+
+	if (n > 0) {
+		out_deliver(p, i, buf, (size_t)n);
+		return 1;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	close(p->pipe[i]);
+	p->pipe[i] = -1;
+	return -1;
+}
+
+/* The child is gone: take what it left in the pipes, then close them.  Stop
+ * at "nothing more now": a grandchild may hold a pipe open forever. */
+static void out_drain(struct proc *p)
+{
+	int i, k;
+
+	for (i = 0; i < NSTREAMS; i++) {
+		if (p->pipe[i] < 0)
+			continue;
+		for (k = 0; k < 16 && out_read(p, i) > 0; k++)
+			;
+		if (p->pipe[i] >= 0)
+			close(p->pipe[i]);
+		p->pipe[i] = -1;
+	}
+	if (p->stdin_fd >= 0)
+		close(p->stdin_fd);
+	p->stdin_fd = -1;
+}
+
+/* ---- 7. processes ----------------------------------------------------- */
+
+enum cmdcheck { CMD_OK, CMD_NOFILE, CMD_NOTEXEC };
+
+static const char *state_name(enum sv_state st)
+{
+	switch (st) {
+#define SV_STATE_NAME(name, code) case ST_##name: return #name;
+	SV_STATES(SV_STATE_NAME)
+#undef SV_STATE_NAME
+	}
+	return "UNKNOWN";
+}
+
+static int is_running_state(enum sv_state st)
+{
+	return st == ST_RUNNING || st == ST_STARTING || st == ST_BACKOFF;
+}
+
+static int is_stopped_state(enum sv_state st)
+{
+	return st == ST_STOPPED || st == ST_EXITED || st == ST_FATAL || st == ST_UNKNOWN;
+}
+
+/* "group:name", or "name" when the group has the process's name. */
+static const char *proc_namespec(const struct proc *p)
+{
+	static char buf[512];
+
+	if (strcmp(p->grp->cf.name, p->cf->name) == 0)
+		return p->cf->name;
+	snprintf(buf, sizeof buf, "%s:%s", p->grp->cf.name, p->cf->name);
+	return buf;
+}
+
+static int exit_expected(const struct proc *p, int es)
+{
+	return es >= 0 && es < 256 && (p->cf->exitcodes[es / 8] >> (es % 8) & 1);
+}
+
+/* Would this EXITED process be restarted (spec 2.4)? */
+static int proc_wants_restart(const struct proc *p)
+{
+	return p->cf->autorestart == AR_TRUE
+	    || (p->cf->autorestart == AR_UNEXPECTED && !exit_expected(p, p->exitstatus));
+}
+
+/* The deadline a state starts with; the switch in proc_due acts on it. */
+static int64_t proc_deadline(const struct proc *p, int64_t now)
+{
+	switch (p->state) {
+	case ST_STARTING:
+		return p->laststart + (int64_t)(p->cf->startsecs > 0 ? p->cf->startsecs : 0) * 1000;
+	case ST_BACKOFF:
+		return p->backoff > p->cf->startretries ? now : now + (int64_t)p->backoff * 1000;
+	case ST_STOPPING:
+		return now + (int64_t)(p->cf->stopwaitsecs > 0 ? p->cf->stopwaitsecs : 0) * 1000;
+	case ST_EXITED:
+		/* never more than one spawn a second (spec "differs on purpose" 1) */
+		if (!proc_wants_restart(p))
+			return 0;
+		return p->laststart + 1000 > now ? p->laststart + 1000 : now;
+	case ST_STOPPED:
+		return p->cf->autostart && !p->laststart ? now : 0;
+	case ST_RUNNING:
+	case ST_FATAL:
+	case ST_UNKNOWN:
+		break;
+	}
+	return 0;
+}
+
+/* Every change of state goes through here: it logs the line (if any), sets
+ * the new state's deadline and tells waiting clients. */
+static void proc_change(struct proc *p, enum sv_state st, enum level lv,
+                        const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+		log_msg(lv, "%s", msg);
+	}
+	if (st == ST_BACKOFF)
+		p->backoff++;
+	if (is_stopped_state(st) && p->laststart)
+		p->stopwall = time(NULL);
+	p->state = st;
+	p->due = proc_deadline(p, now_ms());
+	ctl_notify(p);
+}
+
+/* "exit status 1", "terminated by SIGKILL (core dumped)"; *es gets the status
+ * supervisord records (-1 for a signal). */
+static const char *exit_describe(int status, int *es)
+{
+	static char buf[96];
+
+	if (WIFEXITED(status)) {
+		*es = WEXITSTATUS(status);
+		snprintf(buf, sizeof buf, "exit status %d", *es);
+	} else if (WIFSIGNALED(status)) {
+		*es = -1;
+		snprintf(buf, sizeof buf, "terminated by %s%s", sig_name(WTERMSIG(status)),
+#ifdef WCOREDUMP
+		         WCOREDUMP(status) ? " (core dumped)" :
+#endif
+		         "");
+	} else {
+		*es = -1;
+		snprintf(buf, sizeof buf, "unknown termination cause 0x%04x", status);
+	}
+	return buf;
+}
+
+/* The child p was reaped with wait status `status` (spec 2.2). */
+static void proc_exited(struct proc *p, int status)
+{
+	int es, quick = 0;
+	const char *how = exit_describe(status, &es);
+	const char *name = p->cf->name;
+
+	out_drain(p);
+	p->pid = 0;
+	if (p->state == ST_STARTING)
+		quick = now_ms() - p->laststart < (int64_t)p->cf->startsecs * 1000;
+	if (p->killing) {
+		p->killing = 0;
+		p->exitstatus = es;
+		proc_change(p, ST_STOPPED, exit_expected(p, es) ? L_INFO : L_WARN,
+		            "stopped: %s (%s)", name, how);
+	} else if (quick) {
+		snprintf(p->spawnerr, sizeof p->spawnerr,
+		         "Exited too quickly (process log may have details)");
+		proc_change(p, ST_BACKOFF, L_WARN, "exited: %s (%s; not expected)", name, how);
+	} else {
+		p->backoff = 0;
+		p->exitstatus = es;
+		if (p->state == ST_STARTING)
+			proc_change(p, ST_RUNNING, L_INFO, NULL);
+		if (exit_expected(p, es)) {
+			proc_change(p, ST_EXITED, L_INFO, "exited: %s (%s; expected)", name, how);
+		} else {
+			snprintf(p->spawnerr, sizeof p->spawnerr, "Bad exit code %d", es);
+			proc_change(p, ST_EXITED, L_WARN, "exited: %s (%s; not expected)", name, how);
+		}
+	}
+}
+
+/* The value of K in a "K=V" list, or NULL. */
+static const char *env_get(char *const *env, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (; env && *env; env++)
+		if (strncmp(*env, key, n) == 0 && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
+/* Set K=V in sv, replacing an earlier K. */
+static void env_set(struct strv *sv_, const char *kv)
+{
+	size_t klen = strcspn(kv, "=");
+	int i;
+
+	for (i = 0; i < sv_->n; i++)
+		if (strncmp(sv_->v[i], kv, klen) == 0 && sv_->v[i][klen] == '=') {
+			free(sv_->v[i]);
+			sv_->v[i] = xstrdup(kv);
+			return;
+		}
+	strv_push(sv_, xstrdup(kv));
+}
+
+/* Split the command and find the program (spec 2.6 steps 1-3).  On success
+ * argv and *path are filled (the caller frees them). */
+static enum cmdcheck proc_command(const struct proc *p, struct strv *argv, char **path,
+                                  char *err, size_t errlen)
+{
+	char why[128], *dirs, *dir, *save = NULL;
+	const char *pathvar;
+	struct stat st;
+
+	*path = NULL;
+	if (shlex_split(p->cf->command, argv, why, sizeof why) < 0) {
+		errf(err, errlen, "can't parse command '%s': %s", p->cf->command, why);
+		return CMD_NOTEXEC;
+	}
+	if (argv->n == 0) {
+		errf(err, errlen, "command is empty");
+		return CMD_NOTEXEC;
+	}
+	if (strchr(argv->v[0], '/')) {
+		*path = xstrdup(argv->v[0]);
+	} else {
+		pathvar = env_get(p->cf->env.v, "PATH");
+		if (!pathvar)
+			pathvar = getenv("PATH");
+		dirs = xstrdup(pathvar ? pathvar : "/bin:/usr/bin:/usr/local/bin");
+		for (dir = strtok_r(dirs, ":", &save); dir && !*path; dir = strtok_r(NULL, ":", &save)) {
+			char *cand = xasprintf("%s/%s", dir, argv->v[0]);
+			if (stat(cand, &st) == 0)
+				*path = cand;
+			else
+				free(cand);
+		}
+		free(dirs);
+	}
+	if (!*path || stat(*path, &st) < 0) {
+		errf(err, errlen, "can't find command '%s'", argv->v[0]);
+		return CMD_NOFILE;
+	}
+	if (S_ISDIR(st.st_mode))
+		errf(err, errlen, "command at '%s' is a directory", *path);
+	else if (!(st.st_mode & 0111))
+		errf(err, errlen, "command at '%s' is not executable", *path);
+	else if (access(*path, X_OK) < 0)
+		errf(err, errlen, "no permission to run command '%s'", argv->v[0]);
+	else
+		return CMD_OK;
+	return CMD_NOTEXEC;
+}
+
+/* SUPERVISOR_SERVER_URL for children: the program's serverurl, else the
+ * first unix server, else the first inet server (spec 2.6 step 4). */
+static char *proc_server_url(const struct proc *p)
+{
+	int i;
+
+	if (p->cf->serverurl)
+		return xstrdup(p->cf->serverurl);
+	for (i = 0; i < sv.cf.nservers; i++)
+		if (sv.cf.servers[i].kind == SRV_UNIX)
+			return xasprintf("unix://%s", sv.cf.servers[i].file);
+	for (i = 0; i < sv.cf.nservers; i++)
+		if (sv.cf.servers[i].kind == SRV_INET)
+			return xasprintf("http://%s:%d", *sv.cf.servers[i].host ?
+			                 sv.cf.servers[i].host : "localhost", sv.cf.servers[i].port);
+	return NULL;
+}
+
+/* The child's environment: ours, the SUPERVISOR_* variables, then the
+ * configured pairs, which may override all of them. */
+static void proc_environment(const struct proc *p, struct strv *env)
+{
+	extern char **environ;
+	char **e, *url = proc_server_url(p), *kv;
+	int i;
+
+	for (e = environ; *e; e++)
+		env_set(env, *e);
+	env_set(env, "SUPERVISOR_ENABLED=1");
+	if (url) {
+		kv = xasprintf("SUPERVISOR_SERVER_URL=%s", url);
+		env_set(env, kv);
+		free(kv);
+		free(url);
+	}
+	kv = xasprintf("SUPERVISOR_PROCESS_NAME=%s", p->cf->name);
+	env_set(env, kv);
+	free(kv);
+	kv = xasprintf("SUPERVISOR_GROUP_NAME=%s", p->grp->cf.name);
+	env_set(env, kv);
+	free(kv);
+	for (i = 0; i < p->cf->env.n; i++)
+		env_set(env, p->cf->env.v[i]);
+}
+
+/* Report a failure inside the child the way supervisord does, then exit
+ * 127 (spec 2.6, child step 6). */
+static void child_fail(const char *what, const char *arg, int e)
+{
+	char buf[PATH_MAX + 256];
+	int n = snprintf(buf, sizeof buf, "supervisor: couldn't %s %s: %s\n"
+	                 "supervisor: child process was not spawned\n",
+	                 what, arg, errno_name(e));
+
+	if (write(2, buf, (size_t)n) < 0) { /* the pipe is all we had */ }
+	_exit(127);
+}
+
+/* In the forked child: own process group, fds 0-2 only, clean signals,
+ * privileges dropped (groups, gid, uid), directory, umask, exec. */
+static void proc_child(const struct proc *p, int fds[3], const char *path,
+                       char **argv, char **envp)
+{
+	sigset_t none;
+	char uidbuf[32];
+	int sig, fd, maxfd;
+
+	setpgid(0, 0);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	/* Python's dispositions leak into supervisord's children; scripts
+	 * written for it rely on them (spec 5.2) */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	for (fd = 0; fd < 3; fd++)
+		if (dup2(fds[fd], fd) < 0)
+			_exit(127);
+	maxfd = (int)(sv.cf.minfds > 3 ? sv.cf.minfds : 1024);
+	for (fd = 3; fd < maxfd; fd++)
+		close(fd);
+	if (p->cf->user && p->cf->uid != getuid()) {
+		snprintf(uidbuf, sizeof uidbuf, "%ld", (long)p->cf->uid);
+		if (getuid() != 0) {
+			static const char msg[] = "supervisor: Can't drop privilege as nonroot user\n"
+			                          "supervisor: child process was not spawned\n";
+			if (write(2, msg, sizeof msg - 1) < 0) { /* nothing else to do */ }
+			_exit(127);
+		}
+		if (initgroups(p->cf->user, p->cf->gid) < 0 || setgid(p->cf->gid) < 0)
+			child_fail("setgid to", uidbuf, errno);
+		if (setuid(p->cf->uid) < 0)
+			child_fail("setuid to", uidbuf, errno);
+	}
+	if (p->cf->directory && chdir(p->cf->directory) < 0)
+		child_fail("chdir to", p->cf->directory, errno);
+	if (p->cf->umask >= 0)
+		umask((mode_t)p->cf->umask);
+	execve(path, argv, envp);
+	child_fail("exec", path, errno);
+}
+
+/* A spawn that failed in the parent: STARTING, then BACKOFF with the reason. */
+static void proc_spawn_failed(struct proc *p, const char *why)
+{
+	snprintf(p->spawnerr, sizeof p->spawnerr, "%s", why);
+	proc_change(p, ST_STARTING, L_INFO, NULL);
+	proc_change(p, ST_BACKOFF, L_INFO, "spawnerr: %s", why);
+}
+
+static int cloexec_pipe(int fd[2])
+{
+	if (pipe(fd) < 0)
+		return -1;
+	fcntl(fd[0], F_SETFD, FD_CLOEXEC);
+	fcntl(fd[1], F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+/* Make the three pipes: child ends in kid[0..2], ours in p.  Returns 0, or
+ * -1 with the spawnerr text in err. */
+static int proc_pipes(struct proc *p, int kid[3], char *err, size_t errlen)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	int e;
+
+	if (cloexec_pipe(in) < 0 || cloexec_pipe(out) < 0
+	    || (!p->cf->redirect_stderr && cloexec_pipe(errp) < 0)) {
+		e = errno;
+		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+		if (e == EMFILE || e == ENFILE)
+			return errf(err, errlen, "too many open files to spawn '%s'", p->cf->name);
+		return errf(err, errlen, "unknown error making dispatchers for '%s': %s",
+		            p->cf->name, errno_name(e));
+	}
+	kid[0] = in[0];
+	kid[1] = out[1];
+	kid[2] = p->cf->redirect_stderr ? out[1] : errp[1];
+	p->stdin_fd = in[1];
+	p->pipe[0] = out[0];
+	p->pipe[1] = errp[0];
+	fcntl(p->pipe[0], F_SETFL, O_NONBLOCK);
+	if (p->pipe[1] >= 0)
+		fcntl(p->pipe[1], F_SETFL, O_NONBLOCK);
+	fcntl(p->stdin_fd, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+static void close_kid_ends(int kid[3])
+{
+	close(kid[0]);
+	close(kid[1]);
+	if (kid[2] != kid[1])
+		close(kid[2]);
+}
+
+/* Start p (spec 2.6).  Every outcome is a state change: STARTING with a
+ * child, or BACKOFF with a spawnerr. */
+static void proc_spawn(struct proc *p)
+{
+	struct strv argv = { 0 }, env = { 0 };
+	char *path = NULL, err[512];
+	int kid[3];
+	pid_t pid;
+
+	p->laststart = now_ms();
+	p->startwall = time(NULL);
+	if (proc_command(p, &argv, &path, err, sizeof err) != CMD_OK) {
+		proc_spawn_failed(p, err);
+		goto out;
+	}
+	if (proc_pipes(p, kid, err, sizeof err) < 0) {
+		proc_spawn_failed(p, err);
+		goto out;
+	}
+	out_open(p);
+	proc_environment(p, &env);
+	pid = fork();
+	if (pid == 0)
+		proc_child(p, kid, path, argv.v, env.v);
+	close_kid_ends(kid);
+	if (pid < 0) {
+		int e = errno;
+		out_drain(p);
+		if (e == EAGAIN)
+			snprintf(err, sizeof err, "Too many processes in process table to spawn '%s'",
+			         p->cf->name);
+		else
+			snprintf(err, sizeof err, "unknown error during fork for '%s': %s",
+			         p->cf->name, errno_name(e));
+		proc_spawn_failed(p, err);
+		goto out;
+	}
+	p->pid = pid;
+	p->spawnerr[0] = '\0';
+	proc_change(p, ST_STARTING, L_INFO, "spawned: '%s' with pid %ld", p->cf->name, (long)pid);
+out:
+	strv_free(&argv);
+	strv_free(&env);
+	free(path);
+}
+
+/* Signal p (or its process group) and move it to STOPPING (spec 2.5). */
+static void proc_kill(struct proc *p, int sig)
+{
+	int group = p->state == ST_STOPPING ? p->cf->killasgroup : p->cf->stopasgroup;
+
+	log_msg(L_DEBG, "killing %s (pid %ld) %swith signal %s", p->cf->name, (long)p->pid,
+	        group ? "process group " : "", sig_name(sig));
+	p->killing = 1;
+	proc_change(p, ST_STOPPING, L_DEBG, NULL);
+	if (kill(group ? -p->pid : p->pid, sig) < 0 && errno != ESRCH) {
+		int e = errno;
+		p->killing = 0;
+		proc_change(p, ST_UNKNOWN, L_CRIT, "unknown problem killing %s (%ld):%s",
+		            p->cf->name, (long)p->pid, strerror(e));
+	}
+}
+
+/* Ask p to stop.  Returns NULL, or why it could not. */
+static const char *proc_stop(struct proc *p)
+{
+	static char why[256];
+
+	if (p->state == ST_BACKOFF) {
+		proc_change(p, ST_STOPPED, L_DEBG, "Attempted to kill %s, which is in BACKOFF state.",
+		            p->cf->name);
+		return NULL;
+	}
+	if (!p->pid) {
+		snprintf(why, sizeof why, "attempted to kill %s with sig %s but it wasn't running",
+		         p->cf->name, sig_name(p->cf->stopsignal));
+		return why;
+	}
+	proc_kill(p, p->cf->stopsignal);
+	return NULL;
+}
+
+/* p's deadline has come: act by state.  This switch is the timed half of the
+ * state machine; proc_exited is the other half. */
+static void proc_due(struct proc *p)
+{
+	p->due = 0;
+	switch (p->state) {
+	case ST_STOPPED:
+	case ST_EXITED:
+	case ST_BACKOFF:
+		if (p->state == ST_BACKOFF && p->backoff > p->cf->startretries) {
+			p->backoff = 0;
+			proc_change(p, ST_FATAL, L_INFO, "gave up: %s entered FATAL state, "
+			            "too many start retries too quickly", p->cf->name);
+		} else if (sv.mood == M_RUNNING)
+			proc_spawn(p);
+		break;
+	case ST_STARTING:
+		p->backoff = 0;
+		proc_change(p, ST_RUNNING, L_INFO, "success: %s entered RUNNING state, process "
+		            "has stayed up for > than %d seconds (startsecs)", p->cf->name,
+		            p->cf->startsecs);
+		break;
+	case ST_STOPPING:
+		log_msg(L_WARN, "killing '%s' (%ld) with SIGKILL", p->cf->name, (long)p->pid);
+		proc_kill(p, SIGKILL);
+		if (p->cf->stopwaitsecs <= 0)   /* repeat, but not in a tight loop */
+			p->due = now_ms() + 1000;
+		break;
+	case ST_RUNNING:
+	case ST_FATAL:
+	case ST_UNKNOWN:
+		break;
+	}
+}
+
+/* ---- 8. groups -------------------------------------------------------- */
+
+/* Take over a group's configuration (the caller's copy is zeroed) and set up
+ * its processes: STOPPED, never started, AUTO logs created (spec 3.1). */
+static struct procgroup *grp_create(struct gconf *gc)
+{
+	struct procgroup *g = xcalloc(1, sizeof *g);
+	int i, k;
+
+	g->cf = *gc;
+	memset(gc, 0, sizeof *gc);
+	g->nprocs = g->cf.nprocs;
+	g->procs = xcalloc((size_t)g->nprocs, sizeof *g->procs);
+	for (i = 0; i < g->nprocs; i++) {
+		struct proc *p = &g->procs[i];
+
+		p->cf = &g->cf.procs[i];
+		p->grp = g;
+		p->stdin_fd = -1;
+		for (k = 0; k < NSTREAMS; k++) {
+			p->pipe[k] = -1;
+			p->log[k].fd = -1;
+			if (p->cf->log[k].kind == LOG_AUTO && !(k == 1 && p->cf->redirect_stderr))
+				p->autolog[k] = out_autolog_create(p->cf->name, k);
+		}
+		p->state = ST_STOPPED;
+		p->due = proc_deadline(p, now_ms());
+	}
+	return g;
+}
+
+static void grp_free(struct procgroup *g)
+{
+	int i, k;
+
+	for (i = 0; i < g->nprocs; i++)
+		for (k = 0; k < NSTREAMS; k++) {
+			logfile_close(&g->procs[i].log[k]);
+			free(g->procs[i].autolog[k]);
+		}
+	free(g->procs);
+	gconf_free(&g->cf);
+	free(g);
+}
+
+/* Create every group of sv.cf, in its (priority, name) order. */
+static void grp_create_all(void)
+{
+	int i;
+
+	sv.groups = xcalloc((size_t)sv.cf.ngroups, sizeof *sv.groups);
+	for (i = 0; i < sv.cf.ngroups; i++)
+		sv.groups[i] = grp_create(&sv.cf.groups[i]);
+	sv.ngroups = sv.cf.ngroups;
+}
+
+static void grp_free_all(void)
+{
+	int i;
+
+	for (i = 0; i < sv.ngroups; i++)
+		grp_free(sv.groups[i]);
+	free(sv.groups);
+	sv.groups = NULL;
+	sv.ngroups = 0;
+}
+
+static struct procgroup *grp_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < sv.ngroups; i++)
+		if (strcmp(sv.groups[i]->cf.name, name) == 0)
+			return sv.groups[i];
+	return NULL;
+}
+
+static struct proc *grp_find_proc(const struct procgroup *g, const char *name)
+{
+	int i;
+
+	for (i = 0; g && i < g->nprocs; i++)
+		if (strcmp(g->procs[i].cf->name, name) == 0)
+			return &g->procs[i];
+	return NULL;
+}
+
+/* Shutdown and reload stop one group at a time, highest priority first, and
+ * move on only when it has fully stopped (spec 2.8).  Returns 1 while
+ * anything is left unstopped. */
+static int grp_shutdown_step(void)
+{
+	char names[1024];
+	size_t len = 0;
+	int i, k, left = 0, current = -1;
+
+	for (i = sv.ngroups - 1; i >= 0 && current < 0; i--)
+		for (k = 0; k < sv.groups[i]->nprocs; k++)
+			if (!is_stopped_state(sv.groups[i]->procs[k].state))
+				current = i;
+	if (current >= 0)
+		for (k = sv.groups[current]->nprocs - 1; k >= 0; k--) {
+			struct proc *p = &sv.groups[current]->procs[k];
+			if (p->state == ST_BACKOFF)
+				proc_change(p, ST_FATAL, L_INFO, NULL);
+			else if ((p->state == ST_RUNNING || p->state == ST_STARTING) && !p->killing)
+				proc_stop(p);
+		}
+	names[0] = '\0';
+	for (i = 0; i < sv.ngroups; i++)
+		for (k = 0; k < sv.groups[i]->nprocs; k++)
+			if (!is_stopped_state(sv.groups[i]->procs[k].state)) {
+				left++;
+				if (len < sizeof names - 1)
+					len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+					                        len ? ", " : "", sv.groups[i]->procs[k].cf->name);
+			}
+	if (left && now_ms() - sv.lastdielog >= 3000) {
+		sv.lastdielog = now_ms();
+		log_msg(L_INFO, "waiting for %s to die", names);
+	}
+	return left > 0;
+}
+
+/* ---- 9. control ------------------------------------------------------- */
+
+#define CLIENT_OUT_MAX  (4 << 20)   /* a client further behind than this is dropped */
+
+/* Faults, as supervisorctl words them, and the exit status each sets. */
+enum fault { F_BAD_NAME, F_NO_FILE, F_NOT_EXEC, F_ALREADY, F_SPAWN, F_ABNORMAL,
+             F_NOT_RUNNING, F_FAILED };
+static const struct { const char *text; int status; } fault_info[] = {
+	[F_BAD_NAME] = { "no such process", SV_EXIT_ERROR },
+	[F_NO_FILE] = { "no such file", SV_EXIT_ERROR },
+	[F_NOT_EXEC] = { "file is not executable", SV_EXIT_ERROR },
+	[F_ALREADY] = { "already started", SV_EXIT_ERROR },
+	[F_SPAWN] = { "spawn error", SV_EXIT_NOTRUNNING },
+	[F_ABNORMAL] = { "abnormal termination", SV_EXIT_NOTRUNNING },
+	[F_NOT_RUNNING] = { "not running", SV_EXIT_NOTRUNNING },
+	[F_FAILED] = { "failed", SV_EXIT_ERROR },
+};
+
+enum phase { PH_NONE, PH_STOP, PH_START };
+
+struct client {
+	struct client *next;
+	int fd;
+	int authed;
+	int closing;                /* close once the output is out */
+	char in[SV_REQ_MAX];
+	size_t inlen;
+	char *out;
+	size_t outlen, outcap;
+	/* the request being served */
+	struct strv args;           /* words after the command */
+	int argi;                   /* next word, for commands done name by name */
+	enum phase phase;           /* stop or start; restart does both */
+	int restart;
+	int status;                 /* exit status so far: the last error wins */
+	struct proc **waiting;      /* processes whose outcome is not known yet */
+	int nwaiting;
+	int64_t lastwaitlog;
+};
+
+static int ctl_need_auth(void)
+{
+	int i;
+
+	for (i = 0; i < sv.cf.nservers; i++)
+		if (sv.cf.servers[i].username)
+			return 1;
+	return 0;
+}
+
+/* Queue bytes for the client; the loop writes them when it can. */
+static void ctl_put(struct client *c, const char *s, size_t n)
+{
+	if (c->closing == 2)
+		return;
+	if (c->outlen + n > CLIENT_OUT_MAX) {
+		c->closing = 2;         /* too far behind: drop it, never wait for it */
+		return;
+	}
+	if (c->outlen + n > c->outcap) {
+		c->outcap = (c->outlen + n) * 2;
+		c->out = xrealloc(c->out, c->outcap);
+	}
+	memcpy(c->out + c->outlen, s, n);
+	c->outlen += n;
+}
+
+/* One reply line, dot-stuffed (supervise.h). */
+static void ctl_line(struct client *c, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof buf)
+		n = (int)sizeof buf - 1;
+	if (buf[0] == SV_END)
+		ctl_put(c, buf, 1);
+	ctl_put(c, buf, (size_t)n);
+	ctl_put(c, "\n", 1);
+}
+
+/* End the reply with its exit status and get ready for the next request. */
+static void ctl_end(struct client *c)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof buf, "%c%d\n", SV_END, c->status);
+
+	ctl_put(c, buf, (size_t)n);
+	strv_free(&c->args);
+	c->argi = 0;
+	c->phase = PH_NONE;
+	c->restart = 0;
+	c->status = 0;
+	c->nwaiting = 0;
+}
+
+static void ctl_fault(struct client *c, const char *name, enum fault f, int ignore)
+{
+	ctl_line(c, "%s: ERROR (%s)", name, fault_info[f].text);
+	if (!ignore)
+		c->status = fault_info[f].status;
+}
+
+/* What a word names (supervisorctl's split_namespec): "g:*" or "g:" a group,
+ * "g:p" a process of g, "p" the process p of group p. */
+enum target { T_PROC, T_GROUP, T_NO_GROUP, T_NO_PROC };
+
+static enum target ctl_resolve(const char *word, struct procgroup **g, struct proc **p)
+{
+	const char *colon = strchr(word, ':');
+	char *gname = colon ? xstrndup(word, (size_t)(colon - word)) : xstrdup(word);
+	const char *pname = colon ? colon + 1 : word;
+
+	*g = grp_find(gname);
+	free(gname);
+	*p = NULL;
+	if (colon && (!*pname || strcmp(pname, "*") == 0))
+		return *g ? T_GROUP : T_NO_GROUP;
+	*p = grp_find_proc(*g, pname);
+	return *p ? T_PROC : T_NO_PROC;
+}
+
+static int has_word(const struct strv *args, const char *w)
+{
+	int i;
+
+	for (i = 0; i < args->n; i++)
+		if (strcmp(args->v[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- status ---- */
+
+/* Python timedelta text: "0:00:05", "1 day, 0:00:00", "2 days, 3:04:05". */
+static void fmt_uptime(char *buf, size_t len, long secs)
+{
+	long d = secs / 86400;
+
+	if (secs < 0)
+		secs = d = 0;
+	secs %= 86400;
+	if (d)
+		snprintf(buf, len, "%ld day%s, %ld:%02ld:%02ld", d, d == 1 ? "" : "s",
+		         secs / 3600, secs / 60 % 60, secs % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
+}
+
+/* The description column of status (spec 4.3). */
+static const char *proc_describe(const struct proc *p)
+{
+	static char buf[320];
+	char up[64];
+	struct tm tm;
+
+	switch (p->state) {
+	case ST_RUNNING:
+		fmt_uptime(up, sizeof up, (long)(time(NULL) - p->startwall));
+		snprintf(buf, sizeof buf, "pid %ld, uptime %s", (long)p->pid, up);
+		return buf;
+	case ST_BACKOFF:
+	case ST_FATAL:
+		if (p->spawnerr[0])
+			return p->spawnerr;
+		snprintf(buf, sizeof buf, "unknown error (try \"tail %s\")", p->cf->name);
+		return buf;
+	case ST_STOPPED:
+	case ST_EXITED:
+		if (!p->laststart)
+			return "Not started";
+		localtime_r(&p->stopwall, &tm);
+		strftime(buf, sizeof buf, "%b %d %I:%M %p", &tm);
+		return buf;
+	case ST_STARTING:
+	case ST_STOPPING:
+	case ST_UNKNOWN:
+		break;
+	}
+	return "";
+}
+
+static int proc_cmp_lexical(const void *a, const void *b)
+{
+	const struct proc *p = *(struct proc *const *)a, *q = *(struct proc *const *)b;
+	int c = strcmp(p->grp->cf.name, q->grp->cf.name);
+
+	return c ? c : strcmp(p->cf->name, q->cf->name);
+}
+
+/* Every process, sorted by group name then process name.  Caller frees. */
+static struct proc **all_procs_lexical(int *n)
+{
+	struct proc **v;
+	int i, k;
+
+	for (*n = 0, i = 0; i < sv.ngroups; i++)
+		*n += sv.groups[i]->nprocs;
+	v = xcalloc((size_t)*n, sizeof *v);
+	for (*n = 0, i = 0; i < sv.ngroups; i++)
+		for (k = 0; k < sv.groups[i]->nprocs; k++)
+			v[(*n)++] = &sv.groups[i]->procs[k];
+	qsort(v, (size_t)*n, sizeof *v, proc_cmp_lexical);
+	return v;
+}
+
+static void ctl_status(struct client *c)
+{
+	int n, i, k, shown = 0, width = 30;
+	struct proc **all = all_procs_lexical(&n), **show;
+	struct procgroup *g;
+	struct proc *p;
+
+	if (c->args.n == 0 || has_word(&c->args, "all")) {
+		show = all;
+		shown = n;
+	} else {
+		show = xcalloc((size_t)n * (size_t)c->args.n + 1, sizeof *show);
+		for (i = 0; i < c->args.n; i++) {
+			enum target t = ctl_resolve(c->args.v[i], &g, &p);
+			int before = shown;
+
+			for (k = 0; k < n; k++)
+				if ((t == T_GROUP && all[k]->grp == g) || (t == T_PROC && all[k] == p))
+					show[shown++] = all[k];
+			if (shown == before) {
+				if (t == T_GROUP || t == T_NO_GROUP)
+					ctl_line(c, "%.*s: ERROR (no such group)",
+					         (int)strcspn(c->args.v[i], ":"), c->args.v[i]);
+				else
+					ctl_line(c, "%s: ERROR (no such process)", c->args.v[i]);
+				c->status = SV_EXIT_UNKNOWN;
+			}
+		}
+	}
+	for (i = 0; i < shown; i++)
+		if ((int)strlen(proc_namespec(show[i])) > width)
+			width = (int)strlen(proc_namespec(show[i]));
+	for (i = 0; i < shown; i++) {
+		ctl_line(c, "%-*s%-10s%s", width + 3, proc_namespec(show[i]),
+		         state_name(show[i]->state), proc_describe(show[i]));
+		if (is_stopped_state(show[i]->state))
+			c->status = SV_EXIT_STOPPED;
+	}
+	if (show != all)
+		free(show);
+	free(all);
+	ctl_end(c);
+}
+
+/* ---- start, stop, restart ---- */
+
+static void ctl_wait_on(struct client *c, struct proc *p)
+{
+	c->waiting = xrealloc(c->waiting, (size_t)(c->nwaiting + 1) * sizeof *c->waiting);
+	c->waiting[c->nwaiting++] = p;
+}
+
+/* Has p's start finished for a waiting client?  Prints the outcome. */
+static int ctl_start_done(struct client *c, struct proc *p)
+{
+	if (p->spawnerr[0] && p->state != ST_RUNNING)
+		ctl_fault(c, proc_namespec(p), F_SPAWN, 0);
+	else if (p->state == ST_RUNNING)
+		ctl_line(c, "%s: started", proc_namespec(p));
+	else if (p->state != ST_STARTING)
+		ctl_fault(c, proc_namespec(p), F_ABNORMAL, 0);
+	else
+		return 0;
+	return 1;
+}
+
+static int ctl_stop_done(struct client *c, struct proc *p)
+{
+	if (!is_stopped_state(p->state))
+		return 0;
+	ctl_line(c, "%s: stopped", proc_namespec(p));
+	return 1;
+}
+
+/* Start one process for a client (supervisord's startProcess): report what
+ * is known now, or wait for it. */
+static void ctl_start_proc(struct client *c, struct proc *p)
+{
+	struct strv argv = { 0 };
+	char *path, err[512];
+	enum cmdcheck chk;
+
+	if (is_running_state(p->state)) {
+		ctl_fault(c, proc_namespec(p), F_ALREADY, 1);
+		return;
+	}
+	if (p->state == ST_UNKNOWN) {
+		ctl_line(c, "error: %s is in an unknown process state", proc_namespec(p));
+		c->status = SV_EXIT_ERROR;
+		return;
+	}
+	chk = proc_command(p, &argv, &path, err, sizeof err);
+	strv_free(&argv);
+	free(path);
+	if (chk != CMD_OK) {
+		ctl_fault(c, proc_namespec(p), chk == CMD_NOFILE ? F_NO_FILE : F_NOT_EXEC, 0);
+		return;
+	}
+	proc_spawn(p);
+	if (p->state == ST_STARTING && p->due <= now_ms())
+		proc_due(p);            /* startsecs=0 is RUNNING at once */
+	if (!ctl_start_done(c, p))
+		ctl_wait_on(c, p);
+}
+
+static void ctl_stop_proc(struct client *c, struct proc *p)
+{
+	const char *why;
+
+	if (!is_running_state(p->state)) {
+		ctl_fault(c, proc_namespec(p), F_NOT_RUNNING, 1);
+		return;
+	}
+	if ((why = proc_stop(p))) {
+		ctl_line(c, "FAILED: %s", why);
+		c->status = SV_EXIT_ERROR;
+		return;
+	}
+	if (!ctl_stop_done(c, p))
+		ctl_wait_on(c, p);
+}
+
+/* A group or "all": act on every process that the action applies to, in
+ * priority order, all at once; no line for those it does not apply to. */
+static void ctl_act_group(struct client *c, struct procgroup *only)
+{
+	int i, k;
+
+	for (i = 0; i < sv.ngroups; i++) {
+		if (only && sv.groups[i] != only)
+			continue;
+		for (k = 0; k < sv.groups[i]->nprocs; k++) {
+			struct proc *p = &sv.groups[i]->procs[k];
+			if (c->phase == PH_START && !is_running_state(p->state))
+				ctl_start_proc(c, p);
+			else if (c->phase == PH_STOP && is_running_state(p->state))
+				ctl_stop_proc(c, p);
+		}
+	}
+}
+
+/* Act on the next name of the request. */
+static void ctl_act_word(struct client *c, const char *word)
+{
+	struct procgroup *g;
+	struct proc *p;
+
+	switch (ctl_resolve(word, &g, &p)) {
+	case T_PROC:
+		if (c->phase == PH_START)
+			ctl_start_proc(c, p);
+		else
+			ctl_stop_proc(c, p);
+		break;
+	case T_GROUP:
+		ctl_act_group(c, g);
+		break;
+	case T_NO_GROUP:
+		ctl_line(c, "%.*s: ERROR (no such group)", (int)strcspn(word, ":"), word);
+		c->status = c->phase == PH_START ? SV_EXIT_ARGS : SV_EXIT_ERROR;
+		break;
+	case T_NO_PROC:
+		ctl_fault(c, word, F_BAD_NAME, 0);
+		break;
+	}
+}
+
+/* Go on with a start/stop/restart until it must wait or is done.  Names are
+ * done one after another, as supervisorctl does; "all" is one action. */
+static void ctl_continue(struct client *c)
+{
+	while (c->nwaiting == 0) {
+		if (c->argi == 0 && has_word(&c->args, "all")) {
+			c->argi = c->args.n;
+			ctl_act_group(c, NULL);
+		} else if (c->argi < c->args.n) {
+			ctl_act_word(c, c->args.v[c->argi++]);
+		} else if (c->restart && c->phase == PH_STOP) {
+			c->phase = PH_START;
+			c->argi = 0;
+		} else {
+			ctl_end(c);
+			return;
+		}
+	}
+}
+
+/* A process changed state: settle what waiting clients were waiting for. */
+static void ctl_notify(struct proc *p)
+{
+	struct client *c;
+	int i;
+
+	for (c = sv.clients; c; c = c->next) {
+		int before = c->nwaiting;
+
+		for (i = 0; i < c->nwaiting; i++)
+			if (c->waiting[i] == p && (c->phase == PH_START ? ctl_start_done(c, p)
+			                                                 : ctl_stop_done(c, p)))
+				c->waiting[i--] = c->waiting[--c->nwaiting];
+		if (before && !c->nwaiting)
+			ctl_continue(c);
+	}
+}
+
+/* A stop that takes long says so in the main log every 2 s (spec 2.5). */
+static int64_t ctl_wait_report(int64_t now)
+{
+	struct client *c;
+	int64_t next = 0;
+	int i;
+
+	for (c = sv.clients; c; c = c->next) {
+		if (c->phase != PH_STOP || !c->nwaiting)
+			continue;
+		if (now - c->lastwaitlog >= 2000) {
+			c->lastwaitlog = now;
+			for (i = 0; i < c->nwaiting; i++)
+				log_msg(L_INFO, "waiting for %s to stop", c->waiting[i]->cf->name);
+		}
+		if (!next || c->lastwaitlog + 2000 < next)
+			next = c->lastwaitlog + 2000;
+	}
+	return next;
+}
+
+static void ctl_start_stop(struct client *c, enum phase ph, int restart, const char *cmd)
+{
+	if (c->args.n == 0) {
+		ctl_line(c, "Error: %s requires a process name", cmd);
+		c->status = ph == PH_START && !restart ? SV_EXIT_ARGS : SV_EXIT_ERROR;
+		ctl_end(c);
+		return;
+	}
+	c->phase = ph;
+	c->restart = restart;
+	c->lastwaitlog = now_ms();
+	ctl_continue(c);
+}
+
+static void ctl_start(struct client *c) { ctl_start_stop(c, PH_START, 0, "start"); }
+static void ctl_stop(struct client *c) { ctl_start_stop(c, PH_STOP, 0, "stop"); }
+static void ctl_restart(struct client *c) { ctl_start_stop(c, PH_STOP, 1, "restart"); }
+
+/* ---- reload, shutdown, version, pid ---- */
+
+static int ctl_no_args(struct client *c, const char *cmd)
+{
+	if (c->args.n == 0)
+		return 1;
+	ctl_line(c, "Error: %s accepts no arguments", cmd);
+	c->status = SV_EXIT_ERROR;
+	ctl_end(c);
+	return 0;
+}
+
+static int daemon_reload_begin(char *err, size_t errlen);
+
+static void ctl_reload(struct client *c)
+{
+	char err[ERRLEN];
+
+	if (!ctl_no_args(c, "reload"))
+		return;
+	if (sv.mood != M_RUNNING) {
+		ctl_line(c, "ERROR: already shutting down");
+		c->status = SV_EXIT_ERROR;
+	} else if (daemon_reload_begin(err, sizeof err) < 0) {
+		ctl_line(c, "ERROR: CANT_REREAD: %s", err);
+		c->status = SV_EXIT_ERROR;
+	} else
+		ctl_line(c, "Restarted supervisord");
+	ctl_end(c);
+}
+
+static void ctl_shutdown(struct client *c)
+{
+	if (!ctl_no_args(c, "shutdown"))
+		return;
+	if (sv.mood != M_RUNNING)
+		ctl_line(c, "ERROR: already shutting down");
+	else {
+		sv.mood = M_SHUTDOWN;
+		ctl_line(c, "Shut down");
+	}
+	ctl_end(c);
+}
+
+static void ctl_version(struct client *c)
+{
+	if (!ctl_no_args(c, "version"))
+		return;
+	ctl_line(c, "%s", SV_VERSION);
+	ctl_end(c);
+}
+
+static void ctl_pid(struct client *c)
+{
+	struct procgroup *g;
+	struct proc *p;
+	int i, n;
+
+	if (c->args.n == 0)
+		ctl_line(c, "%ld", (long)sv.pid);
+	else if (has_word(&c->args, "all")) {
+		struct proc **all = all_procs_lexical(&n);
+		for (i = 0; i < n; i++)
+			ctl_line(c, "%ld", (long)all[i]->pid);
+		free(all);
+	} else
+		for (i = 0; i < c->args.n; i++) {
+			if (ctl_resolve(c->args.v[i], &g, &p) != T_PROC) {
+				ctl_line(c, "No such process %s", c->args.v[i]);
+				c->status = SV_EXIT_ERROR;
+				continue;
+			}
+			ctl_line(c, "%ld", (long)p->pid);
+			if (!p->pid)
+				c->status = SV_EXIT_NOTRUNNING;
+		}
+	ctl_end(c);
+}
+
+/* ---- requests ---- */
+
+/* Compare without leaking where the first difference is. */
+static int secret_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char d = (unsigned char)(la != lb);
+
+	for (i = 0; i < la; i++)
+		d |= (unsigned char)(a[i] ^ b[i % (lb ? lb : 1)]);
+	return d == 0;
+}
+
+static void ctl_auth(struct client *c)
+{
+	int i;
+
+	for (i = 0; i < sv.cf.nservers; i++) {
+		const struct srvconf *s = &sv.cf.servers[i];
+		if (s->username && c->args.n == 2 && secret_equal(c->args.v[0], s->username)
+		    && secret_equal(c->args.v[1], s->password))
+			c->authed = 1;
+	}
+	if (!c->authed) {
+		ctl_line(c, "Server requires authentication");
+		c->status = SV_EXIT_ERROR;
+	}
+	ctl_end(c);
+}
+
+static const struct {
+	const char *name;
+	void (*run)(struct client *c);
+	int anytime;                /* allowed while shutting down */
+} commands[] = {
+	{ "status", ctl_status, 0 },
+	{ "start", ctl_start, 0 },
+	{ "stop", ctl_stop, 0 },
+	{ "restart", ctl_restart, 0 },
+	{ "reload", ctl_reload, 1 },
+	{ "shutdown", ctl_shutdown, 1 },
+	{ "version", ctl_version, 0 },
+	{ "pid", ctl_pid, 0 },
+};
+
+/* Serve one request line. */
+static void ctl_request(struct client *c, char *line)
+{
+	char *word, *save = NULL, *cmd;
+	size_t i;
+
+	cmd = strtok_r(line, " \t\r", &save);
+	if (!cmd) {
+		ctl_end(c);
+		return;
+	}
+	while ((word = strtok_r(NULL, " \t\r", &save)))
+		strv_push(&c->args, xstrdup(word));
+	if (strcmp(cmd, "auth") == 0) {
+		ctl_auth(c);
+		return;
+	}
+	if (!c->authed) {
+		ctl_line(c, "Server requires authentication");
+		c->status = SV_EXIT_ERROR;
+		ctl_end(c);
+		return;
+	}
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(cmd, commands[i].name) == 0) {
+			if (sv.mood != M_RUNNING && !commands[i].anytime) {
+				ctl_line(c, "error: SHUTDOWN_STATE: supervise is shutting down");
+				c->status = SV_EXIT_ERROR;
+				ctl_end(c);
+			} else
+				commands[i].run(c);
+			return;
+		}
+	ctl_line(c, "*** Unknown syntax: %s", cmd);
+	c->status = SV_EXIT_ERROR;
+	ctl_end(c);
+}
+
+/* Take complete lines from the input buffer, one request at a time: the next
+ * waits until the current one has ended. */
+static void ctl_take_requests(struct client *c)
+{
+	char *nl;
+
+	while (!c->closing && c->phase == PH_NONE && c->nwaiting == 0
+	       && (nl = memchr(c->in, '\n', c->inlen))) {
+		size_t len = (size_t)(nl - c->in) + 1;
+		*nl = '\0';
+		ctl_request(c, c->in);
+		memmove(c->in, c->in + len, c->inlen - len);
+		c->inlen -= len;
+	}
+	if (c->inlen == sizeof c->in && !memchr(c->in, '\n', c->inlen)) {
+		ctl_line(c, "Error: request longer than %d bytes", SV_REQ_MAX);
+		c->status = SV_EXIT_ARGS;
+		ctl_end(c);
+		c->closing = 1;
+	}
+}
+
+static void ctl_accept(int lfd)
+{
+	struct client *c;
+	int fd = accept(lfd, NULL, NULL);
+
+	if (fd < 0)
+		return;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	c->authed = !ctl_need_auth();
+	c->next = sv.clients;
+	sv.clients = c;
+}
+
+/* Write what the client can take now; never block on it. */
+static void ctl_flush(struct client *c)
+{
+	ssize_t w;
+
+	while (c->outlen > 0 && c->closing != 2) {
+		w = write(c->fd, c->out, c->outlen);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				c->closing = 2;
+			return;
+		}
+		memmove(c->out, c->out + w, c->outlen - (size_t)w);
+		c->outlen -= (size_t)w;
+	}
+}
+
+static void ctl_read(struct client *c)
+{
+	ssize_t n = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		c->closing = 2;         /* gone; a waiting command dies with it */
+		return;
+	}
+	if (n > 0)
+		c->inlen += (size_t)n;
+	ctl_take_requests(c);
+}
+
+static void ctl_free(struct client *c)
+{
+	close(c->fd);
+	strv_free(&c->args);
+	free(c->waiting);
+	free(c->out);
+	free(c);
+}
+
+/* Serve requests that waited behind a finished one, write what is queued,
+ * drop the clients that are done with. */
+static void ctl_service(void)
+{
+	struct client **cp = &sv.clients, *c;
+
+	while ((c = *cp)) {
+		ctl_take_requests(c);
+		ctl_flush(c);
+		if (c->closing == 2 || (c->closing && c->outlen == 0)) {
+			*cp = c->next;
+			ctl_free(c);
+		} else
+			cp = &c->next;
+	}
+}
+
+/* ---- 10. event loop --------------------------------------------------- */
+
+/* Signal handlers only write the signal's number to the self-pipe; the loop
+ * does the rest. */
+static void on_signal(int sig)
+{
+	unsigned char b = (unsigned char)sig;
+	int saved = errno;
+
+	if (write(sv.sigpipe[1], &b, 1) < 0) { /* pipe full: one is pending anyway */ }
+	errno = saved;
+}
+
+static void loop_signals_install(void)
+{
+	/* every signal supervisord leaves at its default would kill us and
+	 * orphan the children: catch them all (spec "differs on purpose" 2) */
+	static const int caught[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGCHLD,
+	                              SIGUSR1, SIGALRM, SIGVTALRM, SIGPROF, SIGTTIN, SIGTTOU };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof caught / sizeof caught[0]; i++)
+		sigaction(caught[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+}
+
+static void daemon_reopen_logs(void);
+
+static void loop_signal(int sig)
+{
+	char err[ERRLEN];
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+	case SIGQUIT:
+		log_msg(L_WARN, "received %s indicating exit request", sig_name(sig));
+		sv.mood = M_SHUTDOWN;
+		break;
+	case SIGHUP:
+		if (sv.mood == M_SHUTDOWN) {
+			log_msg(L_WARN, "ignored SIGHUP indicating restart request (shutdown in progress)");
+			break;
+		}
+		log_msg(L_WARN, "received SIGHUP indicating restart request");
+		if (sv.mood == M_RUNNING && daemon_reload_begin(err, sizeof err) < 0)
+			log_msg(L_ERRO, "not reloading: the configuration has errors, the old one "
+			        "stays in force: %s", err);
+		break;
+	case SIGUSR2:
+		log_msg(L_INFO, "received SIGUSR2 indicating log reopen request");
+		daemon_reopen_logs();
+		break;
+	case SIGCHLD:
+		log_msg(L_DEBG, "received SIGCHLD indicating a child quit");
+		break;
+	default:
+		log_msg(L_INFO, "received %s; ignored", sig_name(sig));
+		break;
+	}
+}
+
+static struct proc *proc_by_pid(pid_t pid)
+{
+	int i, k;
+
+	for (i = 0; i < sv.ngroups; i++)
+		for (k = 0; k < sv.groups[i]->nprocs; k++)
+			if (sv.groups[i]->procs[k].pid == pid)
+				return &sv.groups[i]->procs[k];
+	return NULL;
+}
+
+/* Reap every child that has exited, before any deadline is looked at, so an
+ * exit within startsecs is always a failed start (spec 2.7). */
+static void loop_reap(void)
+{
+	struct proc *p;
+	pid_t pid;
+	int status, es;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if ((p = proc_by_pid(pid)))
+			proc_exited(p, status);
+		else
+			log_msg(L_INFO, "reaped unknown pid %ld (%s)", (long)pid,
+			        exit_describe(status, &es));
+	}
+}
+
+/* Act on every deadline that has come. */
+static void loop_deadlines(void)
+{
+	int64_t now = now_ms();
+	int i, k;
+
+	for (i = 0; i < sv.ngroups; i++)
+		for (k = 0; k < sv.groups[i]->nprocs; k++) {
+			struct proc *p = &sv.groups[i]->procs[k];
+			if (p->due && p->due <= now)
+				proc_due(p);
+		}
+}
+
+/* The next deadline of any process (0: none). */
+static int64_t loop_next_due(void)
+{
+	int64_t next = 0;
+	int i, k;
+
+	for (i = 0; i < sv.ngroups; i++)
+		for (k = 0; k < sv.groups[i]->nprocs; k++) {
+			int64_t d = sv.groups[i]->procs[k].due;
+			/* a spawn that waits for the shutdown is no deadline */
+			if (d && (sv.mood == M_RUNNING || sv.groups[i]->procs[k].state == ST_STARTING
+			          || sv.groups[i]->procs[k].state == ST_STOPPING)
+			    && (!next || d < next))
+				next = d;
+		}
+	return next;
+}
+
+static int64_t min_due(int64_t a, int64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/* The fds to watch: the self-pipe, the listening sockets, the clients, the
+ * children's pipes; `who` says which process pipe each slot is. */
+struct watch {
+	struct pollfd *fds;
+	struct proc **proc;
+	int *stream;
+	int n, cap;
+};
+
+static void watch_add(struct watch *w, int fd, short events, struct proc *p, int stream)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		w->fds = xrealloc(w->fds, (size_t)w->cap * sizeof *w->fds);
+		w->proc = xrealloc(w->proc, (size_t)w->cap * sizeof *w->proc);
+		w->stream = xrealloc(w->stream, (size_t)w->cap * sizeof *w->stream);
+	}
+	w->fds[w->n].fd = fd;
+	w->fds[w->n].events = events;
+	w->fds[w->n].revents = 0;
+	w->proc[w->n] = p;
+	w->stream[w->n] = stream;
+	w->n++;
+}
+
+static void watch_build(struct watch *w)
+{
+	struct client *c;
+	int i, k, s;
+
+	w->n = 0;
+	watch_add(w, sv.sigpipe[0], POLLIN, NULL, -1);
+	for (i = 0; sv.listenfd && i < sv.cf.nservers; i++)
+		if (sv.listenfd[i] >= 0)
+			watch_add(w, sv.listenfd[i], POLLIN, NULL, -3);
+	for (c = sv.clients; c; c = c->next)
+		watch_add(w, c->fd, (short)(POLLIN | (c->outlen ? POLLOUT : 0)), NULL, -2);
+	for (i = 0; i < sv.ngroups; i++)
+		for (k = 0; k < sv.groups[i]->nprocs; k++)
+			for (s = 0; s < NSTREAMS; s++)
+				if (sv.groups[i]->procs[k].pipe[s] >= 0)
+					watch_add(w, sv.groups[i]->procs[k].pipe[s], POLLIN,
+					          &sv.groups[i]->procs[k], s);
+}
+
+static void watch_handle(struct watch *w)
+{
+	unsigned char sigs[64];
+	struct client *c;
+	ssize_t n, j;
+	int i;
+
+	for (i = 0; i < w->n; i++) {
+		if (!w->fds[i].revents)
+			continue;
+		if (i == 0) {
+			n = read(sv.sigpipe[0], sigs, sizeof sigs);
+			for (j = 0; j < n; j++)
+				loop_signal(sigs[j]);
+		} else if (w->stream[i] == -3) {
+			ctl_accept(w->fds[i].fd);
+		} else if (w->stream[i] == -2) {
+			for (c = sv.clients; c && c->fd != w->fds[i].fd; c = c->next)
+				;
+			if (c && (w->fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				ctl_read(c);
+		} else if (w->proc[i]->pipe[w->stream[i]] == w->fds[i].fd) {
+			out_read(w->proc[i], w->stream[i]);
+		}
+	}
+}
+
+static void daemon_reload_finish(void);
+static void daemon_exit(void);
+
+/* The loop: reap, act on deadlines, move the shutdown along, wait.  With
+ * nothing due the wait has no timeout, so an idle daemon never wakes. */
+static void loop_run(void)
+{
+	struct watch w = { 0 };
+	int64_t next, now;
+
+	for (;;) {
+		loop_reap();
+		loop_deadlines();
+		if (sv.mood != M_RUNNING && !grp_shutdown_step()) {
+			if (sv.mood == M_SHUTDOWN)
+				break;
+			daemon_reload_finish();
+			continue;
+		}
+		ctl_service();
+		now = now_ms();
+		next = min_due(loop_next_due(), ctl_wait_report(now));
+		if (sv.mood != M_RUNNING)
+			next = min_due(next, sv.lastdielog + 3000);
+		watch_build(&w);
+		if (poll(w.fds, (nfds_t)w.n, next ? (int)(next > now ? next - now : 0) : -1) > 0)
+			watch_handle(&w);
+	}
+	free(w.fds);
+	free(w.proc);
+	free(w.stream);
+	daemon_exit();
+}
+
+/* ---- 11. main --------------------------------------------------------- */
+
+/* Bind one [unix_http_server] socket: at <file>.<pid>, chmod/chown it, then
+ * link it into place, so nobody ever connects to a half-made socket. */
+static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
+{
+	struct sockaddr_un a;
+	char tmp[sizeof a.sun_path + 32];
+	struct stat st;
+	int fd, e;
+
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	if (strlen(s->file) + 24 >= sizeof a.sun_path)
+		return errf(err, errlen, "Cannot open an HTTP server: socket path %s is too long",
+		            s->file);
+	if (lstat(s->file, &st) == 0) {
+		snprintf(a.sun_path, sizeof a.sun_path, "%s", s->file);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0) {
+			close(fd);
+			return errf(err, errlen, "Another program is already listening on a port that "
+			            "one of our HTTP servers is configured to use.  Shut this program "
+			            "down first before starting supervisord.");
+		}
+		if (fd >= 0)
+			close(fd);
+		fprintf(stderr, "Unlinking stale socket %s\n", s->file);
+		unlink(s->file);
+	}
+	snprintf(tmp, sizeof tmp, "%s.%ld", s->file, (long)getpid());
+	memcpy(a.sun_path, tmp, strlen(tmp) + 1);  /* fits: checked above */
+	unlink(tmp);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0
+	    || chmod(tmp, (mode_t)s->chmod) < 0
+	    || ((s->chown_uid != (uid_t)-1 || s->chown_gid != (gid_t)-1)
+	        && chown(tmp, s->chown_uid, s->chown_gid) < 0)
+	    || link(tmp, s->file) < 0 || listen(fd, 1024) < 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return errf(err, errlen, "Cannot open an HTTP server: socket.error reported errno.%s (%d)",
+		            errno_name(e), e);
+	}
+	unlink(tmp);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+/* Open every unix server.  The inet server is served by a later version:
+ * its section is validated but binds nothing yet. */
+static int srv_open_all(char *err, size_t errlen)
+{
+	int i;
+
+	sv.listenfd = xmalloc((size_t)sv.cf.nservers * sizeof *sv.listenfd);
+	for (i = 0; i < sv.cf.nservers; i++)
+		sv.listenfd[i] = -1;
+	for (i = 0; i < sv.cf.nservers; i++)
+		if (sv.cf.servers[i].kind == SRV_UNIX
+		    && (sv.listenfd[i] = srv_open_unix(&sv.cf.servers[i], err, errlen)) < 0)
+			return -1;
+	return 0;
+}
+
+/* Close the servers and remove the sockets we made. */
+static void srv_close_all(void)
+{
+	int i;
+
+	for (i = 0; sv.listenfd && i < sv.cf.nservers; i++)
+		if (sv.listenfd[i] >= 0) {
+			close(sv.listenfd[i]);
+			unlink(sv.cf.servers[i].file);
+		}
+	free(sv.listenfd);
+	sv.listenfd = NULL;
+}
+
+static void srv_log_started(void)
+{
+	int i;
+
+	if (sv.cf.rpcinterface)
+		log_msg(L_INFO, "RPC interface 'supervisor' initialized");
+	for (i = 0; i < sv.cf.nservers; i++)
+		if (!sv.cf.servers[i].username)
+			log_msg(L_CRIT, "Server '%s' running without any HTTP authentication checking",
+			        sv.cf.servers[i].section);
+}
+
+static void pidfile_write(void)
+{
+	FILE *f = fopen(sv.cf.pidfile, "w");
+
+	sv.wrote_pidfile = f && fprintf(f, "%ld\n", (long)getpid()) > 0;
+	if (f && fclose(f) != 0)
+		sv.wrote_pidfile = 0;
+	if (!sv.wrote_pidfile)
+		log_msg(L_CRIT, "could not write pidfile %s", sv.cf.pidfile);
+}
+
+static void pidfile_remove(void)
+{
+	if (sv.wrote_pidfile)
+		unlink(sv.cf.pidfile);
+	sv.wrote_pidfile = 0;
+}
+
+static void note_push(struct config *cf, enum level lv, char *text)
+{
+	cf->notes = xrealloc(cf->notes, (size_t)(cf->nnotes + 1) * sizeof *cf->notes);
+	cf->notes[cf->nnotes].level = lv;
+	cf->notes[cf->nnotes++].text = text;
+}
+
+/* user= in [supervisord]: groups, gid, uid, in that order (spec 5.3 step 2). */
+static int daemon_drop_privileges(char *err, size_t errlen)
+{
+	if (!sv.cf.user) {
+		if (getuid() == 0)
+			note_push(&sv.cf, L_CRIT, xstrdup("Supervisor is running as root.  Privileges "
+			          "were not dropped because no user is specified in the config file.  "
+			          "If you intend to run as root, you can set user=root in the config "
+			          "file to avoid this message."));
+		return 0;
+	}
+	if (sv.cf.uid == getuid())
+		return 0;
+	if (getuid() != 0)
+		return errf(err, errlen, "Can't drop privilege as nonroot user");
+	if (initgroups(sv.cf.user, sv.cf.gid) < 0 || setgid(sv.cf.gid) < 0)
+		return errf(err, errlen, "Could not set groups of effective user: %s", strerror(errno));
+	if (setuid(sv.cf.uid) < 0)
+		return errf(err, errlen, "Could not set user id of effective user: %s", strerror(errno));
+	note_push(&sv.cf, L_INFO, xasprintf("Set uid to user %ld succeeded", (long)sv.cf.uid));
+	return 0;
+}
+
+/* Raise one rlimit's soft (and if need be hard) limit to want (spec 5.3). */
+static int daemon_raise_limit(int res, long want, const char *what, const char *msg,
+                              char *err, size_t errlen)
+{
+	struct rlimit rl;
+
+	if (getrlimit(res, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || (long)rl.rlim_cur >= want)
+		return 0;
+	rl.rlim_cur = (rlim_t)want;
+	if (rl.rlim_max != RLIM_INFINITY && (long)rl.rlim_max < want)
+		rl.rlim_max = (rlim_t)want;
+	if (setrlimit(res, &rl) < 0)
+		return errf(err, errlen, msg, want, want);
+	note_push(&sv.cf, L_INFO, xasprintf("Increased %s limit to %ld", what, want));
+	return 0;
+}
+
+static int daemon_raise_limits(char *err, size_t errlen)
+{
+	if (daemon_raise_limit(RLIMIT_NOFILE, sv.cf.minfds, "RLIMIT_NOFILE",
+	    "The minimum number of file descriptors required to run this process is %ld as per "
+	    "the \"minfds\" command-line argument or config file setting. The current environment "
+	    "will only allow you to open %ld file descriptors.  Either raise the number of usable "
+	    "file descriptors in your environment (see README.rst) or lower the minfds setting in "
+	    "the config file to allow the process to start.", err, errlen) < 0)
+		return -1;
+#ifdef RLIMIT_NPROC
+	return daemon_raise_limit(RLIMIT_NPROC, sv.cf.minprocs, "RLIMIT_NPROC",
+	    "The minimum number of available processes required to run this program is %ld as "
+	    "per the \"minprocs\" command-line argument or config file setting. The current "
+	    "environment will only allow you to open %ld processes.  Either raise the number of "
+	    "usable processes in your environment (see README.rst) or lower the minprocs setting "
+	    "in the config file to allow the process to start.", err, errlen);
+#else
+	return 0;
+#endif
+}
+
+/* Log, groups and servers for the configuration in sv.cf: what start-up
+ * and reload share. */
+static int daemon_realize(char *err, size_t errlen)
+{
+	log_open();
+	log_notes(&sv.cf);
+	out_cleanup_autologs();
+	grp_create_all();
+	if (srv_open_all(err, errlen) < 0)
+		return -1;
+	srv_log_started();
+	return 0;
+}
+
+static void daemon_release(void)
+{
+	srv_close_all();
+	pidfile_remove();
+	grp_free_all();
+	logfile_close(&sv.log);
+	sv.log.path = NULL;         /* it belongs to the config about to go */
+}
+
+/* Check the new configuration before anything stops: a broken one is
+ * reported and the old one keeps running (spec "differs on purpose" 3). */
+static int daemon_reload_begin(char *err, size_t errlen)
+{
+	struct strv errors = { 0 };
+
+	if (cfg_load(&sv.next, &sv.cl, &errors) < 0) {
+		snprintf(err, errlen, "%s", errors.n ? errors.v[0] : "configuration error");
+		strv_free(&errors);
+		cfg_free(&sv.next);
+		memset(&sv.next, 0, sizeof sv.next);
+		return -1;
+	}
+	strv_free(&errors);
+	sv.mood = M_RESTARTING;
+	return 0;
+}
+
+/* Everything has stopped: start over with the new configuration in the
+ * same process (spec 5.4). */
+static void daemon_reload_finish(void)
+{
+	char err[ERRLEN];
+
+	daemon_release();
+	cfg_free(&sv.cf);
+	sv.cf = sv.next;
+	memset(&sv.next, 0, sizeof sv.next);
+	if (daemon_realize(err, sizeof err) < 0)
+		log_msg(L_CRIT, "%s; supervise goes on without a control socket: fix the "
+		        "configuration and send SIGHUP", err);
+	pidfile_write();
+	log_msg(L_INFO, "supervisord started with pid %ld", (long)sv.pid);
+	sv.mood = M_RUNNING;
+}
+
+static void daemon_reopen_logs(void)
+{
+	int i, k, s;
+
+	log_msg(L_INFO, "supervisord logreopen");
+	logfile_close(&sv.log);
+	logfile_open(&sv.log);
+	for (i = 0; i < sv.ngroups; i++)
+		for (k = 0; k < sv.groups[i]->nprocs; k++)
+			for (s = 0; s < NSTREAMS; s++) {
+				struct proc *p = &sv.groups[i]->procs[k];
+				if (p->pipe[s] >= 0) {
+					logfile_close(&p->log[s]);
+					logfile_open(&p->log[s]);
+				}
+			}
+}
+
+static void daemon_exit(void)
+{
+	struct client *c;
+
+	while ((c = sv.clients)) {
+		sv.clients = c->next;
+		ctl_flush(c);
+		ctl_free(c);
+	}
+	daemon_release();
+	cfg_free(&sv.cf);
+	close(sv.sigpipe[0]);
+	close(sv.sigpipe[1]);
+	exit(0);
+}
+
+/* Fork into the background.  The parent returns to the shell only when the
+ * daemon is up (socket bound, pidfile written): it waits for a byte on a
+ * pipe, so `supervise && supervisectl status` just works. */
+static void daemon_detach(void)
+{
+	int ready[2], fd;
+	char b;
+	pid_t pid;
+
+	if (cloexec_pipe(ready) < 0 || (pid = fork()) < 0) {
+		fprintf(stderr, "Error: cannot daemonize: %s\n", strerror(errno));
+		exit(2);
+	}
+	if (pid > 0) {
+		close(ready[1]);
+		exit(read(ready[0], &b, 1) == 1 ? 0 : 2);
+	}
+	close(ready[0]);
+	sv.readyfd = ready[1];
+	log_msg(L_INFO, "daemonizing the supervisord process");
+	if (sv.cf.directory && chdir(sv.cf.directory) < 0)
+		log_msg(L_CRIT, "can't chdir into '%s': %s", sv.cf.directory, strerror(errno));
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	setsid();
+	umask((mode_t)sv.cf.umask);
+}
+
+static void daemon_ready(void)
+{
+	if (sv.readyfd >= 0) {
+		if (write(sv.readyfd, "", 1) < 0) { /* the parent is gone: fine */ }
+		close(sv.readyfd);
+		sv.readyfd = -1;
+	}
+}
+
+/* ---- command line ---- */
+
+static const char usage_text[] =
+"supervise -- run a set of applications as daemons.\n"
+"\n"
+"Usage: %s [options]\n"
+"\n"
+"Options:\n"
+"-c/--configuration FILENAME -- configuration file path (searches if not given)\n"
+"-n/--nodaemon -- run in the foreground (same as 'nodaemon=true' in config file)\n"
+"-s/--silent -- no logs to stdout (maps to 'silent=true' in config file)\n"
+"-h/--help -- print this usage message and exit\n"
+"-v/--version -- print supervisord version number and exit\n"
+"-u/--user USER -- run supervisord as this user (or numeric uid)\n"
+"-m/--umask UMASK -- use this umask for daemon subprocess (default is 022)\n"
+"-d/--directory DIRECTORY -- directory to chdir to when daemonized\n"
+"-l/--logfile FILENAME -- use FILENAME as logfile path\n"
+"-y/--logfile_maxbytes BYTES -- use BYTES to limit the max size of logfile\n"
+"-z/--logfile_backups NUM -- number of backups to keep when max bytes reached\n"
+"-e/--loglevel LEVEL -- use LEVEL as log level (debug,info,warn,error,critical)\n"
+"-j/--pidfile FILENAME -- write a pid file for the daemon process to FILENAME\n"
+"-i/--identifier STR -- identifier used for this instance of supervisord\n"
+"-q/--childlogdir DIRECTORY -- the log directory for child process logs\n"
+"-k/--nocleanup --  prevent the process from performing cleanup (removal of\n"
+"                   old automatic child log files) at startup.\n"
+"-a/--minfds NUM -- the minimum number of file descriptors for start success\n"
+"--strip_ansi -- strip ansi escape codes from process output\n"
+"--minprocs NUM  -- the minimum number of processes available for start success\n"
+"--profile_options OPTIONS -- accepted for compatibility; supervise has no profiler\n"
+"-t/--check -- check the configuration and every file it includes, then exit\n"
+"-T/--print-config -- print the effective configuration and exit\n"
+"--sample-config -- print an annotated sample configuration and exit\n";
+
+enum act { ACT_RUN, ACT_CHECK, ACT_DUMP };
+
+/* What an option sets: a flag, or a string checked by a datatype parser. */
+enum optkind { O_FLAG, O_HELP, O_VERSION, O_CHECK, O_DUMP, O_SAMPLE,
+               O_STR, O_INT, O_BYTES, O_OCTAL, O_LEVEL, O_USER, O_IGNORED }; /* >= O_STR take a value */
+
+static const struct option_def {
+	char short_;
+	const char *long_;
+	enum optkind kind;
+	size_t off;                 /* where in struct cmdline */
+} options[] = {
+#define CL(f) offsetof(struct cmdline, f)
+	{ 'c', "configuration", O_STR, CL(config) },
+	{ 'n', "nodaemon", O_FLAG, CL(nodaemon) },
+	{ 's', "silent", O_FLAG, CL(silent) },
+	{ 'h', "help", O_HELP, 0 },
+	{ 'v', "version", O_VERSION, 0 },
+	{ 'u', "user", O_USER, CL(user) },
+	{ 'm', "umask", O_OCTAL, CL(umask) },
+	{ 'd', "directory", O_STR, CL(directory) },
+	{ 'l', "logfile", O_STR, CL(logfile) },
+	{ 'y', "logfile_maxbytes", O_BYTES, CL(logfile_maxbytes) },
+	{ 'z', "logfile_backups", O_INT, CL(logfile_backups) },
+	{ 'e', "loglevel", O_LEVEL, CL(loglevel) },
+	{ 'j', "pidfile", O_STR, CL(pidfile) },
+	{ 'i', "identifier", O_STR, CL(identifier) },
+	{ 'q', "childlogdir", O_STR, CL(childlogdir) },
+	{ 'k', "nocleanup", O_FLAG, CL(nocleanup) },
+	{ 'a', "minfds", O_INT, CL(minfds) },
+	{ 0, "strip_ansi", O_FLAG, CL(strip_ansi) },
+	{ 0, "minprocs", O_INT, CL(minprocs) },
+	{ 0, "profile_options", O_IGNORED, 0 },
+	{ 't', "check", O_CHECK, 0 },
+	{ 'T', "print-config", O_DUMP, 0 },
+	{ 0, "sample-config", O_SAMPLE, 0 },
+#undef CL
+};
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fputs("Error: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nFor help, use %s -h\n", sv.argv0);
+	exit(2);
+}
+
+/* Check an option's value with the datatype's parser (spec 5.1 message). */
+static void opt_check(const struct option_def *o, const char *as_typed, const char *v)
+{
+	char err[ERRLEN];
+	long l;
+	long long ll;
+	int i;
+	enum level lv;
+	uid_t uid;
+	gid_t gid;
+	int bad = 0;
+
+	switch (o->kind) {
+	case O_INT: bad = parse_int(v, &l, err, sizeof err); break;
+	case O_BYTES: bad = parse_bytes(v, &ll, err, sizeof err); break;
+	case O_OCTAL: bad = parse_octal(v, &i, err, sizeof err); break;
+	case O_LEVEL: bad = parse_loglevel(v, &lv, err, sizeof err); break;
+	case O_USER: bad = parse_user(v, &uid, &gid, err, sizeof err); break;
+	default: break;
+	}
+	if (bad) {
+		fprintf(stderr, "Error: invalid value for %s '%s': %s\nFor help, use %s -h\n",
+		        as_typed, v, err, sv.argv0);
+		exit(2);
+	}
+}
+
+static const struct option_def *opt_find(const char *arg, const char **val)
+{
+	size_t i, n;
+
+	*val = NULL;
+	for (i = 0; i < sizeof options / sizeof options[0]; i++) {
+		const struct option_def *o = &options[i];
+		if (arg[1] != '-' && o->short_ && arg[1] == o->short_) {
+			*val = arg[2] ? arg + 2 : NULL;
+			return o;
+		}
+		n = strlen(o->long_);
+		if (arg[1] == '-' && strncmp(arg + 2, o->long_, n) == 0
+		    && (arg[2 + n] == '\0' || arg[2 + n] == '=')) {
+			*val = arg[2 + n] == '=' ? arg + 3 + n : NULL;
+			return o;
+		}
+	}
+	return NULL;
+}
+
+/* Parse argv into sv.cl (spec 5.1); returns what to do. */
+static enum act opts_parse(int argc, char **argv)
+{
+	unsigned char seen[sizeof options / sizeof options[0]] = { 0 };
+	enum act act = ACT_RUN;
+	const char *val;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const struct option_def *o;
+
+		if (arg[0] != '-' || !arg[1])
+			usage_error("positional arguments are not supported: ['%s']", arg);
+		if (!(o = opt_find(arg, &val)))
+			usage_error("option %s not recognized", arg);
+		if (seen[o - options]++)
+			usage_error("conflicting command line option '%s'", arg);
+		if (o->kind >= O_STR) {
+			if (!val && ++i >= argc)
+				usage_error("option %s requires argument", arg);
+			if (!val)
+				val = argv[i];
+			opt_check(o, arg[1] == '-' ? arg : (char[3]){ '-', o->short_, 0 }, val);
+			if (o->kind != O_IGNORED)
+				*(const char **)((char *)&sv.cl + o->off) = val;
+			continue;
+		}
+		switch (o->kind) {
+		case O_FLAG: *(int *)((char *)&sv.cl + o->off) = 1; break;
+		case O_HELP: printf(usage_text, sv.argv0); exit(0);
+		case O_VERSION: puts(SV_VERSION); exit(0);
+		case O_SAMPLE: fputs(cfg_sample, stdout); exit(0);
+		case O_CHECK: act = ACT_CHECK; break;
+		case O_DUMP: act = ACT_DUMP; break;
+		default: break;
+		}
+	}
+	return act;
+}
+
+/* Find the file and load it; with -t report everything and exit. */
+static void main_load(enum act act)
+{
+	struct strv errors = { 0 };
+	char *path = NULL;
+	int i;
+
+	if (!sv.cl.config) {
+		if (!(path = cfg_search(sv.argv0)))
+			usage_error("No config file found at default paths (%s); use the -c option "
+			            "to specify a config file at a different path", "/etc/supervise.conf, "
+			            "../etc/supervisord.conf, ../supervisord.conf, supervisord.conf, "
+			            "etc/supervisord.conf, /etc/supervisord.conf, "
+			            "/etc/supervisor/supervisord.conf");
+		sv.cl.config = path;
+	} else if (sv.cl.config[0] != '/' && (path = realpath(sv.cl.config, NULL)))
+		sv.cl.config = path;    /* reload reads the same file after a chdir (#602) */
+	if (cfg_load(&sv.cf, &sv.cl, &errors) < 0) {
+		for (i = 0; i < (act == ACT_CHECK ? errors.n : 1); i++)
+			fprintf(stderr, "Error: %s\n", errors.v[i]);
+		if (act != ACT_CHECK)
+			fprintf(stderr, "For help, use %s -h\n", sv.argv0);
+		exit(2);
+	}
+	strv_free(&errors);
+	if (act == ACT_CHECK) {
+		for (i = 0; i < sv.cf.nnotes; i++)
+			if (sv.cf.notes[i].level >= L_WARN)
+				fprintf(stderr, "%s: %s\n", level_name(sv.cf.notes[i].level),
+				        sv.cf.notes[i].text);
+		puts("configuration OK");
+		exit(0);
+	}
+	if (act == ACT_DUMP) {
+		cfg_dump(&sv.cf, stdout);
+		exit(0);
+	}
+}
+
+#ifndef SUPERVISE_NO_MAIN
+int main(int argc, char **argv)
+{
+	char err[ERRLEN];
+	enum act act;
+
+	sv.argv0 = argv[0];
+	act = opts_parse(argc, argv);
+	main_load(act);
+	if (daemon_drop_privileges(err, sizeof err) < 0 || daemon_raise_limits(err, sizeof err) < 0)
+		usage_error("%s", err);
+	srand((unsigned)(time(NULL) ^ getpid()));
+	if (cloexec_pipe(sv.sigpipe) < 0)
+		usage_error("cannot make the signal pipe: %s", strerror(errno));
+	fcntl(sv.sigpipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(sv.sigpipe[1], F_SETFL, O_NONBLOCK);
+	loop_signals_install();
+	if (daemon_realize(err, sizeof err) < 0)
+		usage_error("%s", err);
+	if (!sv.cf.nodaemon)
+		daemon_detach();
+	sv.pid = getpid();
+	pidfile_write();
+	log_msg(L_INFO, "supervisord started with pid %ld", (long)sv.pid);
+	daemon_ready();
+	loop_run();
+	return 0;
+}
+#endif
