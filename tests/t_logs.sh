@@ -1,0 +1,64 @@
+# t_logs: child output reaches a path log, an AUTO log in childlogdir, or
+# nowhere (NONE); stdout and stderr into one file; files are appended to
+. tests/lib.sh
+
+conf_base
+script talk.sh <<'EOF'
+echo "out-$1"
+echo "err-$1" >&2
+exec sleep 100
+EOF
+echo "previous content" >"$T/both.log"
+conf <<'EOF'
+[program:path]
+command=%(here)s/talk.sh path
+stdout_logfile=%(here)s/path.out
+stderr_logfile=%(here)s/path.err
+
+[program:auto]
+command=%(here)s/talk.sh auto
+
+[program:none]
+command=%(here)s/talk.sh none
+stdout_logfile=NONE
+stderr_logfile=none
+
+[program:both]
+command=%(here)s/talk.sh both
+stdout_logfile=%(here)s/both.log
+stderr_logfile=%(here)s/both.log
+
+[program:redir]
+command=%(here)s/talk.sh redir
+redirect_stderr=true
+stdout_logfile=%(here)s/redir.log
+stderr_logfile=%(here)s/redir-ignored.log
+EOF
+start_daemon || exit 1
+wait_state path RUNNING; wait_state both RUNNING; wait_state redir RUNNING
+
+expect_file_contains "stdout to a path" "$T/path.out" "^out-path$"
+expect_file_contains "stderr to a path" "$T/path.err" "^err-path$"
+expect_true "stdout log has no stderr" test "$(grep -c err-path "$T/path.out")" = 0
+
+expect_true "AUTO stdout log in childlogdir" until_ok 5 \
+	dir_has "$T/log" '^auto-stdout---supervisor-[A-Za-z0-9_]{8}\.log$'
+expect_true "AUTO stderr log in childlogdir" until_ok 5 \
+	dir_has "$T/log" '^auto-stderr---supervisor-[A-Za-z0-9_]{8}\.log$'
+expect_file_contains "AUTO stdout log content" "$(ls "$T"/log/auto-stdout---supervisor-*.log)" "^out-auto$"
+expect_file_contains "AUTO stderr log content" "$(ls "$T"/log/auto-stderr---supervisor-*.log)" "^err-auto$"
+expect_eq "AUTO log mode 0600" "-rw-------" \
+	"$(ls -l "$T"/log/auto-stdout---supervisor-*.log | cut -c1-10)"
+
+expect_eq "NONE: no log file" "" "$(ls "$T/log" | grep '^none-')"
+
+expect_file_contains "same file: stdout" "$T/both.log" "^out-both$"
+expect_file_contains "same file: stderr" "$T/both.log" "^err-both$"
+expect_eq "same file: appended to" "previous content" "$(head -n 1 "$T/both.log")"
+
+expect_file_contains "redirect_stderr: stderr in the stdout log" "$T/redir.log" "^err-redir$"
+expect_true "redirect_stderr: no stderr log" test ! -e "$T/redir-ignored.log"
+
+ctl restart path
+expect_true "restart appends to the log" until_ok 5 \
+	lines_in "$T/path.out" 2 '^out-path$'
