@@ -123,7 +123,7 @@ struct gconf {
 	int nprocs;
 	unsigned long long events;  /* listener: subscribed event types, a bitmask */
 	int buffer_size;            /* listener */
-	char *dump;                 /* effective settings as text: reread compares it */
+	uint64_t digest;            /* of its -T text: reread compares groups by it */
 };
 
 enum srvkind { SRV_UNIX, SRV_INET };
@@ -220,7 +220,7 @@ struct proc {
 	int backoff;                /* failed starts in a row */
 	int exitstatus;
 	int killing;                /* a stop is in progress */
-	char spawnerr[256];
+	char *spawnerr;             /* why the last start failed; NULL: it did not */
 	int pipe[NSTREAMS];         /* read ends of its stdout/stderr; -1 closed */
 	int stdin_fd;               /* write end of its stdin */
 	struct logfile log[NSTREAMS];
@@ -2985,11 +2985,11 @@ static void dump_proc(struct sbuf *b, const char *group, const struct pconf *p)
 	dump_log(b, &p->log[1], "stderr");
 }
 
-/* gconf.dump: the group's effective settings as text. */
-static void gconf_dump(struct gconf *g)
+/* The group's effective settings as text (its part of -T). */
+static void gconf_text(const struct gconf *g, struct sbuf *b_)
 {
 	static const char *const kind[] = {"program", "group", "eventlistener"};
-	struct sbuf b = {0};
+	struct sbuf b = *b_;
 	int i, first = 1;
 
 	sb_addf(&b, "[%s:%s]\npriority = %d\n", kind[g->kind], g->name, g->priority);
@@ -3002,7 +3002,22 @@ static void gconf_dump(struct gconf *g)
 	}
 	for (i = 0; i < g->nprocs; i++)
 		dump_proc(&b, g->name, &g->procs[i]);
-	g->dump = sb_str(&b);
+	*b_ = b;
+}
+
+/* gconf.digest: FNV-1a of the group's text.  Keeping 8 bytes instead of the
+ * text keeps a thousand-process group small. */
+static void gconf_digest(struct gconf *g)
+{
+	struct sbuf b = {0};
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	gconf_text(g, &b);
+	for (i = 0; i < b.n; i++)
+		h = (h ^ (unsigned char)b.p[i]) * 1099511628211ULL;
+	g->digest = h;
+	free(b.p);
 }
 
 static void cfg_dump(const struct config *cf, FILE *out)
@@ -3033,8 +3048,12 @@ static void cfg_dump(const struct config *cf, FILE *out)
 		fprintf(out, "username = %s\npassword = %s\n", s->username ? s->username : "",
 		        s->password ? s->password : "");
 	}
-	for (i = 0; i < cf->ngroups; i++)
-		fputs(cf->groups[i].dump, out);
+	for (i = 0; i < cf->ngroups; i++) {
+		struct sbuf b = {0};
+		gconf_text(&cf->groups[i], &b);
+		fputs(sb_str(&b), out);
+		free(b.p);
+	}
 }
 
 /* ---- 4e. entry points -------------------------------------------------- */
@@ -3048,7 +3067,6 @@ static void gconf_free(struct gconf *g)
 		pconf_free(&g->procs[i]);
 	free(g->procs);
 	free(g->name);
-	free(g->dump);
 	memset(g, 0, sizeof *g);
 }
 
@@ -3131,7 +3149,7 @@ static int cfg_load(struct config *cf, const struct cmdline *cl, struct strv *er
 	cfg_cmdline(&cx, cl);
 	cfg_finish(&cx);
 	for (i = 0; i < cf->ngroups; i++)
-		gconf_dump(&cf->groups[i]);
+		gconf_digest(&cf->groups[i]);
 out:
 	cfg_sort_notes(cf);
 	ini_free(&cx.ini);
@@ -3784,6 +3802,13 @@ static void proc_change(struct proc *p, enum sv_state st, enum level lv,
 	ctl_notify(p);
 }
 
+/* Remember why the last start failed (msg is taken over; NULL clears). */
+static void proc_spawnerr(struct proc *p, char *msg)
+{
+	free(p->spawnerr);
+	p->spawnerr = msg;
+}
+
 /* "exit status 1", "terminated by SIGKILL (core dumped)"; *es gets the status
  * supervisord records (-1 for a signal). */
 static const char *exit_describe(int status, int *es)
@@ -3824,8 +3849,7 @@ static void proc_exited(struct proc *p, int status)
 		proc_change(p, ST_STOPPED, exit_expected(p, es) ? L_INFO : L_WARN,
 		            "stopped: %s (%s)", name, how);
 	} else if (quick) {
-		snprintf(p->spawnerr, sizeof p->spawnerr,
-		         "Exited too quickly (process log may have details)");
+		proc_spawnerr(p, xstrdup("Exited too quickly (process log may have details)"));
 		proc_change(p, ST_BACKOFF, L_WARN, "exited: %s (%s; not expected)", name, how);
 	} else {
 		p->backoff = 0;
@@ -3835,7 +3859,7 @@ static void proc_exited(struct proc *p, int status)
 		if (exit_expected(p, es)) {
 			proc_change(p, ST_EXITED, L_INFO, "exited: %s (%s; expected)", name, how);
 		} else {
-			snprintf(p->spawnerr, sizeof p->spawnerr, "Bad exit code %d", es);
+			proc_spawnerr(p, xasprintf("Bad exit code %d", es));
 			proc_change(p, ST_EXITED, L_WARN, "exited: %s (%s; not expected)", name, how);
 		}
 	}
@@ -3981,7 +4005,7 @@ static void proc_child(const struct proc *p, int fds[3], const char *path,
 {
 	sigset_t none;
 	char uidbuf[32];
-	int sig, fd, maxfd;
+	int sig, fd;
 
 	setpgid(0, 0);
 	sigemptyset(&none);
@@ -3992,12 +4016,10 @@ static void proc_child(const struct proc *p, int fds[3], const char *path,
 	 * written for it rely on them (spec 5.2) */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
+	/* every other fd is close-on-exec (see fds_cloexec): exec drops them */
 	for (fd = 0; fd < 3; fd++)
 		if (dup2(fds[fd], fd) < 0)
 			_exit(127);
-	maxfd = (int)(sv.cf.minfds > 3 ? sv.cf.minfds : 1024);
-	for (fd = 3; fd < maxfd; fd++)
-		close(fd);
 	if (p->cf->user && p->cf->uid != getuid()) {
 		snprintf(uidbuf, sizeof uidbuf, "%ld", (long)p->cf->uid);
 		if (getuid() != 0) {
@@ -4022,7 +4044,7 @@ static void proc_child(const struct proc *p, int fds[3], const char *path,
 /* A spawn that failed in the parent: STARTING, then BACKOFF with the reason. */
 static void proc_spawn_failed(struct proc *p, const char *why)
 {
-	snprintf(p->spawnerr, sizeof p->spawnerr, "%s", why);
+	proc_spawnerr(p, xstrdup(why));
 	proc_change(p, ST_STARTING, L_INFO, NULL);
 	proc_change(p, ST_BACKOFF, L_INFO, "spawnerr: %s", why);
 }
@@ -4111,7 +4133,7 @@ static void proc_spawn(struct proc *p)
 		goto out;
 	}
 	p->pid = pid;
-	p->spawnerr[0] = '\0';
+	proc_spawnerr(p, NULL);
 	proc_change(p, ST_STARTING, L_INFO, "spawned: '%s' with pid %ld", p->cf->name, (long)pid);
 out:
 	strv_free(&argv);
@@ -4225,11 +4247,13 @@ static void grp_free(struct procgroup *g)
 {
 	int i, k;
 
-	for (i = 0; i < g->nprocs; i++)
+	for (i = 0; i < g->nprocs; i++) {
+		free(g->procs[i].spawnerr);
 		for (k = 0; k < NSTREAMS; k++) {
 			logfile_close(&g->procs[i].log[k]);
 			free(g->procs[i].autolog[k]);
 		}
+	}
 	free(g->procs);
 	gconf_free(&g->cf);
 	free(g);
@@ -4481,7 +4505,7 @@ static const char *proc_describe(const struct proc *p)
 		return buf;
 	case ST_BACKOFF:
 	case ST_FATAL:
-		if (p->spawnerr[0])
+		if (p->spawnerr)
 			return p->spawnerr;
 		snprintf(buf, sizeof buf, "unknown error (try \"tail %s\")", p->cf->name);
 		return buf;
@@ -4579,7 +4603,7 @@ static void ctl_wait_on(struct client *c, struct proc *p)
 /* Has p's start finished for a waiting client?  Prints the outcome. */
 static int ctl_start_done(struct client *c, struct proc *p)
 {
-	if (p->spawnerr[0] && p->state != ST_RUNNING)
+	if (p->spawnerr && p->state != ST_RUNNING)
 		ctl_fault(c, proc_namespec(p), F_SPAWN, 0);
 	else if (p->state == ST_RUNNING)
 		ctl_line(c, "%s: started", proc_namespec(p));
@@ -5580,6 +5604,17 @@ static void daemon_ready(void)
 	}
 }
 
+/* Children must get fds 0-2 only.  Ours are close-on-exec from birth; mark
+ * the ones we inherited (below minfds, as supervisord closes) the same way
+ * once, instead of closing thousands of fds in every child. */
+static void fds_cloexec(void)
+{
+	long fd, top = sv.cf.minfds > 1024 ? sv.cf.minfds : 1024;
+
+	for (fd = 3; fd < top; fd++)
+		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+}
+
 /* ---- command line ---- */
 
 static const char usage_text[] =
@@ -5617,7 +5652,8 @@ enum act { ACT_RUN, ACT_CHECK, ACT_DUMP };
 
 /* What an option sets: a flag, or a string checked by a datatype parser. */
 enum optkind { O_FLAG, O_HELP, O_VERSION, O_CHECK, O_DUMP, O_SAMPLE,
-               O_STR, O_INT, O_BYTES, O_OCTAL, O_LEVEL, O_USER, O_IGNORED }; /* >= O_STR take a value */
+               O_STR, O_INT, O_BYTES, O_OCTAL, O_LEVEL, O_DIR, O_PATH,
+               O_IGNORED };     /* >= O_STR take a value */
 
 static const struct option_def {
 	char short_;
@@ -5631,16 +5667,16 @@ static const struct option_def {
 	{ 's', "silent", O_FLAG, CL(silent) },
 	{ 'h', "help", O_HELP, 0 },
 	{ 'v', "version", O_VERSION, 0 },
-	{ 'u', "user", O_USER, CL(user) },
+	{ 'u', "user", O_STR, CL(user) },   /* checked with the config, as supervisord does */
 	{ 'm', "umask", O_OCTAL, CL(umask) },
-	{ 'd', "directory", O_STR, CL(directory) },
-	{ 'l', "logfile", O_STR, CL(logfile) },
+	{ 'd', "directory", O_DIR, CL(directory) },
+	{ 'l', "logfile", O_PATH, CL(logfile) },
 	{ 'y', "logfile_maxbytes", O_BYTES, CL(logfile_maxbytes) },
 	{ 'z', "logfile_backups", O_INT, CL(logfile_backups) },
 	{ 'e', "loglevel", O_LEVEL, CL(loglevel) },
-	{ 'j', "pidfile", O_STR, CL(pidfile) },
+	{ 'j', "pidfile", O_PATH, CL(pidfile) },
 	{ 'i', "identifier", O_STR, CL(identifier) },
-	{ 'q', "childlogdir", O_STR, CL(childlogdir) },
+	{ 'q', "childlogdir", O_DIR, CL(childlogdir) },
 	{ 'k', "nocleanup", O_FLAG, CL(nocleanup) },
 	{ 'a', "minfds", O_INT, CL(minfds) },
 	{ 0, "strip_ansi", O_FLAG, CL(strip_ansi) },
@@ -5660,91 +5696,143 @@ static void usage_error(const char *fmt, const char *arg)
 	exit(2);
 }
 
-/* Check an option's value with the datatype's parser (spec 5.1 message). */
-static void opt_check(const struct option_def *o, const char *as_typed, const char *v)
+/* Check an option's value with the datatype's parser, as supervisord does
+ * when it meets the option (spec 5.1: "invalid value for -m '8': ..."). */
+static void opt_check(const struct option_def *o, const char *name, const char *v)
 {
-	char err[ERRLEN];
+	char err[ERRLEN], *path = NULL;
 	long l;
 	long long ll;
-	int i;
+	int i, bad = 0;
 	enum level lv;
-	uid_t uid;
-	gid_t gid;
-	int bad = 0;
 
 	switch (o->kind) {
 	case O_INT: bad = parse_int(v, &l, err, sizeof err); break;
 	case O_BYTES: bad = parse_bytes(v, &ll, err, sizeof err); break;
 	case O_OCTAL: bad = parse_octal(v, &i, err, sizeof err); break;
 	case O_LEVEL: bad = parse_loglevel(v, &lv, err, sizeof err); break;
-	case O_USER: bad = parse_user(v, &uid, &gid, err, sizeof err); break;
+	case O_DIR: bad = parse_dir(v, &path, err, sizeof err); break;
+	case O_PATH: bad = parse_dirpath(v, &path, err, sizeof err); break;
 	default: break;
 	}
+	free(path);
 	if (bad) {
 		fprintf(stderr, "Error: invalid value for %s '%s': %s\nFor help, use %s -h\n",
-		        as_typed, v, err, sv.argv0);
+		        name, v, err, sv.argv0);
 		exit(2);
 	}
 }
 
-static const struct option_def *opt_find(const char *arg, const char **val)
+/* A long option by its name or, as Python's getopt allows, a unique prefix.
+ * Our own options match only in full, so that no abbreviation supervisord
+ * accepts becomes ambiguous. */
+static const struct option_def *opt_long(const char *name, size_t n)
 {
-	size_t i, n;
+	const struct option_def *found = NULL;
+	size_t i;
 
-	*val = NULL;
 	for (i = 0; i < sizeof options / sizeof options[0]; i++) {
-		const struct option_def *o = &options[i];
-		if (arg[1] != '-' && o->short_ && arg[1] == o->short_) {
-			*val = arg[2] ? arg + 2 : NULL;
-			return o;
-		}
-		n = strlen(o->long_);
-		if (arg[1] == '-' && strncmp(arg + 2, o->long_, n) == 0
-		    && (arg[2 + n] == '\0' || arg[2 + n] == '=')) {
-			*val = arg[2 + n] == '=' ? arg + 3 + n : NULL;
-			return o;
-		}
+		if (strncmp(options[i].long_, name, n) != 0)
+			continue;
+		if (!options[i].long_[n])
+			return &options[i];
+		if (options[i].kind >= O_CHECK && options[i].kind <= O_SAMPLE)
+			continue;
+		if (found)
+			usage_error("option --%s not a unique prefix", xstrndup(name, n));
+		found = &options[i];
 	}
+	if (!found)
+		usage_error("option --%s not recognized", xstrndup(name, n));
+	return found;
+}
+
+static const struct option_def *opt_short(char c)
+{
+	char name[3] = { '-', c, 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof options / sizeof options[0]; i++)
+		if (options[i].short_ == c)
+			return &options[i];
+	usage_error("option %s not recognized", name);
 	return NULL;
 }
 
-/* Parse argv into sv.cl (spec 5.1); returns what to do. */
+/* Apply one option; name is how it is named in messages ("-c", "--user"). */
+static void opt_apply(const struct option_def *o, const char *name, const char *val,
+                      enum act *act)
+{
+	static unsigned char seen[sizeof options / sizeof options[0]];
+
+	if (seen[o - options]++)
+		usage_error("conflicting command line option '%s'", name);
+	if (o->kind >= O_STR) {
+		opt_check(o, name, val);
+		if (o->kind != O_IGNORED)
+			*(const char **)((char *)&sv.cl + o->off) = val;
+		return;
+	}
+	switch (o->kind) {
+	case O_FLAG: *(int *)((char *)&sv.cl + o->off) = 1; break;
+	case O_HELP: printf(usage_text, sv.argv0); exit(0);
+	case O_VERSION: puts(SV_VERSION); exit(0);
+	case O_SAMPLE: fputs(cfg_sample, stdout); exit(0);
+	case O_CHECK: *act = ACT_CHECK; break;
+	case O_DUMP: *act = ACT_DUMP; break;
+	default: break;
+	}
+}
+
+/* Parse argv into sv.cl the way Python's getopt does (spec 5.1): short
+ * options may be clustered, long ones abbreviated, and the first word that
+ * is not an option ends the options. */
 static enum act opts_parse(int argc, char **argv)
 {
-	unsigned char seen[sizeof options / sizeof options[0]] = { 0 };
 	enum act act = ACT_RUN;
-	const char *val;
 	int i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *arg = argv[i], *p;
 		const struct option_def *o;
 
-		if (arg[0] != '-' || !arg[1])
-			usage_error("positional arguments are not supported: ['%s']", arg);
-		if (!(o = opt_find(arg, &val)))
-			usage_error("option %s not recognized", arg);
-		if (seen[o - options]++)
-			usage_error("conflicting command line option '%s'", arg);
-		if (o->kind >= O_STR) {
-			if (!val && ++i >= argc)
-				usage_error("option %s requires argument", arg);
-			if (!val)
-				val = argv[i];
-			opt_check(o, arg[1] == '-' ? arg : (char[3]){ '-', o->short_, 0 }, val);
-			if (o->kind != O_IGNORED)
-				*(const char **)((char *)&sv.cl + o->off) = val;
+		if (strcmp(arg, "--") == 0) {
+			i++;
+			break;
+		}
+		if (arg[1] == '-') {
+			size_t n = strcspn(arg + 2, "=");
+			char *name = xasprintf("--%s", (o = opt_long(arg + 2, n))->long_);
+			const char *val = arg[2 + n] == '=' ? arg + 3 + n : NULL;
+
+			if (o->kind < O_STR && val)
+				usage_error("option %s must not have an argument", name);
+			if (o->kind >= O_STR && !val && (val = argv[++i]) == NULL)
+				usage_error("option %s requires argument", name);
+			opt_apply(o, name, val, &act);
 			continue;
 		}
-		switch (o->kind) {
-		case O_FLAG: *(int *)((char *)&sv.cl + o->off) = 1; break;
-		case O_HELP: printf(usage_text, sv.argv0); exit(0);
-		case O_VERSION: puts(SV_VERSION); exit(0);
-		case O_SAMPLE: fputs(cfg_sample, stdout); exit(0);
-		case O_CHECK: act = ACT_CHECK; break;
-		case O_DUMP: act = ACT_DUMP; break;
-		default: break;
+		for (p = arg + 1; *p; p++) {
+			char name[3] = { '-', *p, 0 };
+
+			if ((o = opt_short(*p))->kind < O_STR) {
+				opt_apply(o, name, NULL, &act);
+				continue;
+			}
+			if (!p[1] && !argv[i + 1])
+				usage_error("option %s requires argument", name);
+			opt_apply(o, name, p[1] ? p + 1 : argv[++i], &act);
+			break;
 		}
+	}
+	if (i < argc) {
+		size_t len = 0;
+		char list[1024];
+
+		for (list[0] = '\0'; i < argc && len < sizeof list; i++)
+			len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'",
+			                        len ? ", " : "", argv[i]);
+		usage_error("positional arguments are not supported: [%s]", list);
 	}
 	return act;
 }
@@ -5800,6 +5888,7 @@ int main(int argc, char **argv)
 	if (daemon_drop_privileges(err, sizeof err) < 0 || daemon_raise_limits(err, sizeof err) < 0)
 		usage_error("%s", err);
 	srand((unsigned)(time(NULL) ^ getpid()));
+	fds_cloexec();
 	if (cloexec_pipe(sv.sigpipe) < 0)
 		usage_error("cannot make the signal pipe: %s", strerror(errno));
 	fcntl(sv.sigpipe[0], F_SETFL, O_NONBLOCK);

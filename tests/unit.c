@@ -564,8 +564,13 @@ static void test_programs(void)
 	eqi("prog defaults umask", cf.groups[1].procs[0].umask, -1);
 	eqi("prog defaults log AUTO", cf.groups[1].procs[0].log[0].kind, LOG_AUTO);
 	eqi("prog defaults maxbytes", (long)cf.groups[1].procs[0].log[0].maxbytes, 52428800);
-	check("prog dump AUTO", cf.groups[1].dump && strstr(cf.groups[1].dump, "stdout_logfile = AUTO\n"),
-	      "%s", cf.groups[1].dump);
+	{
+		struct sbuf txt = {0};
+		gconf_text(&cf.groups[1], &txt);
+		check("prog dump AUTO", strstr(sb_str(&txt), "stdout_logfile = AUTO\n") != NULL,
+		      "%s", sb_str(&txt));
+		free(txt.p);
+	}
 	strv_free(&e);
 	cfg_free(&cf);
 
