@@ -15,7 +15,7 @@ startretries=0
 [program:fail]
 command=/bin/sh -c 'echo failing;exit 1'
 startsecs=3
-startretries=2
+startretries=3
 
 [program:nocmd]
 command=nosuchcmd_xyz
@@ -87,11 +87,11 @@ expect_true "quick0 is FATAL" state_is quick0 FATAL
 expect_true "fail is in BACKOFF between attempts" wait_state fail BACKOFF
 expect_match "BACKOFF shows the spawn error" \
 	"^fail +BACKOFF +Exited too quickly \(process log may have details\)$" "$OUT"
-expect_true "fail ends FATAL" wait_state fail FATAL 20
+expect_true "fail ends FATAL" wait_state fail FATAL 30
 expect_match "FATAL shows the spawn error" \
 	"^fail +FATAL +Exited too quickly \(process log may have details\)$" "$OUT"
-expect_eq "startretries=2: three spawns" 3 "$(log_count "spawned: 'fail'")"
-expect_eq "each failed start logged WARN" 3 \
+expect_eq "startretries=3: four spawns" 4 "$(log_count "spawned: 'fail'")"
+expect_eq "each failed start logged WARN" 4 \
 	"$(log_count "${TS}WARN exited: fail \(exit status 1; not expected\)$")"
 expect_match "fail gave up" "${TS}INFO gave up: fail entered FATAL" "$(cat "$LOG")"
 
