@@ -5,11 +5,12 @@ PREFIX = /usr/local
 CROSS_COMPILE =
 CC = $(CROSS_COMPILE)cc
 STRIP = $(CROSS_COMPILE)strip
-CFLAGS = -std=c99 -Os -Wall -Wextra -Werror -pedantic
-LDFLAGS =
+CFLAGS = -std=c99 -Os -Wall -Wextra -Werror -pedantic \
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+LDFLAGS = -Wl,--gc-sections
 
 # the client links only the shared config code of supervise.c
-LIBFLAGS = -DSUPERVISE_NO_MAIN -Wno-unused-function -ffunction-sections -fdata-sections
+LIBFLAGS = -DSUPERVISE_NO_MAIN -Wno-unused-function
 SRC = supervise.c supervise.h
 
 all: supervise supervisectl
@@ -21,7 +22,7 @@ supervise-lib.o: $(SRC)
 	$(CC) $(CFLAGS) $(LIBFLAGS) -c -o $@ supervise.c
 
 supervisectl: ctl.c supervise.h supervise-lib.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--gc-sections -o $@ ctl.c supervise-lib.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ ctl.c supervise-lib.o
 
 tests/unit: tests/unit.c $(SRC)
 	$(CC) $(CFLAGS) -Wno-unused-function $(LDFLAGS) -o $@ tests/unit.c

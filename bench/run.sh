@@ -75,10 +75,10 @@ pss_kib() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup"; }
 ctxsw() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$1/status"; }
 
 echo "== binary size (-Os, stripped, built apart from the checkout's binaries)"
-${CC:-cc} -std=c99 -Os -I. -o "$T/s" supervise.c && strip "$T/s"
-${CC:-cc} -std=c99 -Os -I. -DSUPERVISE_NO_MAIN -Wno-unused-function -ffunction-sections \
-	-fdata-sections -c -o "$T/lib.o" supervise.c
-${CC:-cc} -std=c99 -Os -I. -Wl,--gc-sections -o "$T/c" ctl.c "$T/lib.o" && strip "$T/c"
+F="-std=c99 -Os -I. -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables"
+${CC:-cc} $F -Wl,--gc-sections -o "$T/s" supervise.c && strip "$T/s"
+${CC:-cc} $F -DSUPERVISE_NO_MAIN -Wno-unused-function -c -o "$T/lib.o" supervise.c
+${CC:-cc} $F -Wl,--gc-sections -o "$T/c" ctl.c "$T/lib.o" && strip "$T/c"
 echo "supervise    $(wc -c <"$T/s") bytes (budget 65536)"
 echo "supervisectl $(wc -c <"$T/c") bytes (budget 32768)"
 
