@@ -4362,7 +4362,7 @@ struct client {
 	struct client *next;
 	int fd;
 	int authed;
-	int closing;                /* close once the output is out */
+	enum { OPEN, DRAIN, DROP } closing; /* DRAIN: finish the request, send, close */
 	char in[SV_REQ_MAX];
 	size_t inlen;
 	char *out;
@@ -4391,10 +4391,10 @@ static int ctl_need_auth(void)
 /* Queue bytes for the client; the loop writes them when it can. */
 static void ctl_put(struct client *c, const char *s, size_t n)
 {
-	if (c->closing == 2)
+	if (c->closing == DROP)
 		return;
 	if (c->outlen + n > CLIENT_OUT_MAX) {
-		c->closing = 2;         /* too far behind: drop it, never wait for it */
+		c->closing = DROP;      /* too far behind: drop it, never wait for it */
 		return;
 	}
 	if (c->outlen + n > c->outcap) {
@@ -4960,7 +4960,7 @@ static void ctl_take_requests(struct client *c)
 {
 	char *nl;
 
-	while (!c->closing && c->phase == PH_NONE && c->nwaiting == 0
+	while (c->closing != DROP && c->phase == PH_NONE && c->nwaiting == 0
 	       && (nl = memchr(c->in, '\n', c->inlen))) {
 		size_t len = (size_t)(nl - c->in) + 1;
 		*nl = '\0';
@@ -4972,7 +4972,7 @@ static void ctl_take_requests(struct client *c)
 		ctl_line(c, "Error: request longer than %d bytes", SV_REQ_MAX);
 		c->status = SV_EXIT_ARGS;
 		ctl_end(c);
-		c->closing = 1;
+		c->closing = DRAIN;
 	}
 }
 
@@ -4997,13 +4997,13 @@ static void ctl_flush(struct client *c)
 {
 	ssize_t w;
 
-	while (c->outlen > 0 && c->closing != 2) {
+	while (c->outlen > 0 && c->closing != DROP) {
 		w = write(c->fd, c->out, c->outlen);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN)
-				c->closing = 2;
+				c->closing = DROP;
 			return;
 		}
 		memmove(c->out, c->out + w, c->outlen - (size_t)w);
@@ -5011,16 +5011,18 @@ static void ctl_flush(struct client *c)
 	}
 }
 
+/* Read requests.  At end of file (the client half-closed its side) the
+ * requests already read are still served and answered, then it is closed. */
 static void ctl_read(struct client *c)
 {
 	ssize_t n = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen);
 
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-		c->closing = 2;         /* gone; a waiting command dies with it */
-		return;
-	}
 	if (n > 0)
 		c->inlen += (size_t)n;
+	else if (n == 0)
+		c->closing = DRAIN;
+	else if (errno != EAGAIN && errno != EINTR)
+		c->closing = DROP;
 	ctl_take_requests(c);
 }
 
@@ -5042,7 +5044,8 @@ static void ctl_service(void)
 	while ((c = *cp)) {
 		ctl_take_requests(c);
 		ctl_flush(c);
-		if (c->closing == 2 || (c->closing && c->outlen == 0)) {
+		if (c->closing == DROP || (c->closing == DRAIN && c->outlen == 0
+		                           && c->phase == PH_NONE && !c->nwaiting)) {
 			*cp = c->next;
 			ctl_free(c);
 		} else
@@ -5218,8 +5221,9 @@ static void watch_build(struct watch *w)
 	for (i = 0; sv.listenfd && i < sv.cf.nservers; i++)
 		if (sv.listenfd[i] >= 0)
 			watch_add(w, sv.listenfd[i], POLLIN, NULL, -3);
-	for (c = sv.clients; c; c = c->next)
-		watch_add(w, c->fd, (short)(POLLIN | (c->outlen ? POLLOUT : 0)), NULL, -2);
+	for (c = sv.clients; c; c = c->next)   /* no POLLIN after EOF: it would spin */
+		watch_add(w, c->fd, (short)((c->closing ? 0 : POLLIN) | (c->outlen ? POLLOUT : 0)),
+		          NULL, -2);
 	for (i = 0; i < sv.ngroups; i++)
 		for (k = 0; k < sv.groups[i]->nprocs; k++)
 			for (s = 0; s < NSTREAMS; s++)
@@ -5247,8 +5251,10 @@ static void watch_handle(struct watch *w)
 		} else if (w->stream[i] == -2) {
 			for (c = sv.clients; c && c->fd != w->fds[i].fd; c = c->next)
 				;
-			if (c && (w->fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				ctl_read(c);
+			if (c && (w->fds[i].revents & POLLIN))
+				ctl_read(c);    /* requests sent before a hang-up still count */
+			if (c && (w->fds[i].revents & (POLLHUP | POLLERR)))
+				c->closing = DROP;      /* nobody left to answer */
 		} else if (w->proc[i]->pipe[w->stream[i]] == w->fds[i].fd) {
 			out_read(w->proc[i], w->stream[i]);
 		}
