@@ -377,7 +377,11 @@ static int64_t now_ms(void)
  * struct config (4d), and the entry points tie it together (4e).  Error
  * texts are supervisord's, character for character: scripts and people grep
  * for them.  Where we know the file and line of an option we add
- * "\nFILE:LINE: [SECTION] OPTION" after the message. */
+ * "\nFILE:LINE: [SECTION] OPTION" after the message.
+ *
+ * Tables hold their names as arrays of char, or as words in one string
+ * (see word_in), never as pointers: in a position-independent executable
+ * each pointer costs a 24-byte relocation besides its own 8 bytes. */
 
 /* ---- 4a. INI grammar (Python 3.11 RawConfigParser as supervisor sets it up) */
 
@@ -444,6 +448,16 @@ static char *str_strip(char *s)
 	n = strlen(s);
 	while (n && ini_space((unsigned char)s[n - 1]))
 		s[--n] = '\0';
+	return s;
+}
+
+/* s in upper case (upper) or lower case, in place. */
+static char *str_case(char *s, int upper)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		*p = (char)(upper ? toupper((unsigned char)*p) : tolower((unsigned char)*p));
 	return s;
 }
 
@@ -731,8 +745,7 @@ static int ip_entry(struct iparse *ip, char *v, const char *raw, int lineno,
 		free(key);
 		return 0;
 	}
-	for (k = 0; key[k]; k++)
-		key[k] = (char)tolower((unsigned char)key[k]);
+	str_case(key, 0);
 	v = str_strip(v + strcspn(v, "=:") + 1);
 	ini_set(ip->cur, key, xstrdup(v), ip->file, lineno);
 	if (cut)
@@ -757,10 +770,13 @@ static int ip_line(struct iparse *ip, char *raw, size_t len, int lineno,
 {
 	char *line = xstrndup(raw, len), *v;
 	long c = ini_comment(line);
-	size_t indent = strspn(line, " \t\n\v\f\r\x1c\x1d\x1e\x1f");
-	int full = line[indent] == ';' || line[indent] == '#', cut = 0, rc = 0;
+	size_t indent = 0;
+	int full, cut = 0, rc = 0;
 	struct iopt *o;
 
+	while (ini_space((unsigned char)line[indent]))
+		indent++;
+	full = line[indent] == ';' || line[indent] == '#';
 	if (full)
 		c = 0;
 	if (c > 0)
@@ -973,7 +989,7 @@ static const struct xname *names_get(const struct names *nm, const char *k,
 	int i;
 
 	for (i = 0; i < nm->n; i++)
-		if (strlen(nm->a[i].k) == klen && memcmp(nm->a[i].k, k, klen) == 0)
+		if (strncmp(nm->a[i].k, k, klen) == 0 && !nm->a[i].k[klen])
 			return &nm->a[i];
 	return NULL;
 }
@@ -1028,6 +1044,7 @@ static int fmt_value(struct sbuf *out, const struct xname *x, const char *spec,
                      char conv, char *why, size_t wl)
 {
 	char f[48];
+	long n = strtol(x->v, NULL, 10);    /* for the ints */
 
 	if (conv == 's' || conv == 'r' || conv == 'a') {
 		char *r = conv == 's' || x->num ? xstrdup(x->v) : py_repr(x->v);
@@ -1038,7 +1055,7 @@ static int fmt_value(struct sbuf *out, const struct xname *x, const char *spec,
 	}
 	if (conv == 'c' && (x->num || strlen(x->v) == 1)) {
 		snprintf(f, sizeof f, "%sc", spec);
-		sb_addf(out, f, x->num ? (int)atol(x->v) : x->v[0]);
+		sb_addf(out, f, x->num ? (int)n : x->v[0]);
 		return 0;
 	}
 	if (!x->num) {
@@ -1049,10 +1066,10 @@ static int fmt_value(struct sbuf *out, const struct xname *x, const char *spec,
 	}
 	if (strchr("eEfFgG", conv)) {
 		snprintf(f, sizeof f, "%s%c", spec, conv);
-		sb_addf(out, f, (double)atol(x->v));
+		sb_addf(out, f, (double)n);
 	} else {
 		snprintf(f, sizeof f, "%sl%c", spec, conv == 'i' || conv == 'u' ? 'd' : conv);
-		sb_addf(out, f, atol(x->v));
+		sb_addf(out, f, n);
 	}
 	return 0;
 }
@@ -1144,10 +1161,30 @@ static int expand_format(const char *s, const struct names *nm, const char *what
 
 /* ---- 4c. datatypes ----------------------------------------------------- */
 
+/* Is w one of the words of list?  Each word ends with '\0' and the list
+ * with an empty word, so a string literal "a\0b\0" is a list. */
+static int word_in(const char *list, const char *w)
+{
+	for (; *list; list += strlen(list) + 1)
+		if (strcmp(list, w) == 0)
+			return 1;
+	return 0;
+}
+
+/* errf with s shown as Python's repr() by fmt's one %s. */
+static int errq(char *err, size_t errlen, const char *fmt, const char *s)
+{
+	char *r = py_repr(s);
+
+	errf(err, errlen, fmt, r);
+	free(r);
+	return -1;
+}
+
 /* Python int(s): blanks around, a sign, digits with single '_' between. */
 static int parse_int(const char *s, long *out, char *err, size_t errlen)
 {
-	char digits[64], *r;
+	char digits[64];
 	const char *p = s, *e;
 	size_t n = 0;
 	int ok;
@@ -1173,16 +1210,12 @@ static int parse_int(const char *s, long *out, char *err, size_t errlen)
 		if (errno == 0)
 			return 0;
 	}
-	r = py_repr(s);
-	errf(err, errlen, "invalid literal for int() with base 10: %s", r);
-	free(r);
-	return -1;
+	return errq(err, errlen, "invalid literal for int() with base 10: %s", s);
 }
 
 static int parse_bool(const char *s, int *out, char *err, size_t errlen)
 {
-	static const char *const words[] = {"false", "no", "off", "0", "true", "yes", "on", "1"};
-	char *r;
+	static const char words[][6] = {"false", "no", "off", "0", "true", "yes", "on", "1"};
 	int i;
 
 	for (i = 0; i < 8; i++) {
@@ -1191,24 +1224,19 @@ static int parse_bool(const char *s, int *out, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	r = py_repr(s);
-	errf(err, errlen, "not a valid boolean value: %s", r);
-	free(r);
-	return -1;
+	return errq(err, errlen, "not a valid boolean value: %s", s);
 }
 
 /* "10", "10KB", "5 mb", "1GB": case-insensitive, 1024-based. */
 static int parse_bytes(const char *s, long long *out, char *err, size_t errlen)
 {
 	static const char units[] = "kmg";
-	char *low = xstrdup(s);
-	size_t n = strlen(low), i;
+	char *low = str_case(xstrdup(s), 0);
+	size_t n = strlen(low);
 	long long mult = 1;
 	long v;
 	int rc;
 
-	for (i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)low[i]);
 	if (n >= 2 && low[n - 1] == 'b' && low[n - 2] && strchr(units, low[n - 2])) {
 		mult = 1LL << (10 * (strchr(units, low[n - 2]) - units + 1));
 		low[n - 2] = '\0';
@@ -1249,27 +1277,23 @@ static int parse_octal(const char *s, int *out, char *err, size_t errlen)
 	return 0;
 }
 
-static const char *const level_names[] = {
-	"critical", "CRIT", "error", "ERRO", "warn", "WARN", "info", "INFO",
-	"debug", "DEBG", "trace", "TRAC", "blather", "BLAT"
+static const struct { char name[9], abbr[5]; unsigned char num; } levels[] = {
+	{"critical", "CRIT", L_CRIT}, {"error", "ERRO", L_ERRO}, {"warn", "WARN", L_WARN},
+	{"info", "INFO", L_INFO}, {"debug", "DEBG", L_DEBG}, {"trace", "TRAC", L_TRAC},
+	{"blather", "BLAT", L_BLAT}
 };
-static const enum level level_nums[] = {L_CRIT, L_ERRO, L_WARN, L_INFO, L_DEBG, L_TRAC, L_BLAT};
 
 static int parse_loglevel(const char *s, enum level *out, char *err, size_t errlen)
 {
-	char *r;
 	int i;
 
 	for (i = 0; i < 7; i++) {
-		if (strcasecmp(s, level_names[2 * i]) == 0) {
-			*out = level_nums[i];
+		if (strcasecmp(s, levels[i].name) == 0) {
+			*out = (enum level)levels[i].num;
 			return 0;
 		}
 	}
-	r = py_repr(s);
-	errf(err, errlen, "bad logging level name %s", r);
-	free(r);
-	return -1;
+	return errq(err, errlen, "bad logging level name %s", s);
 }
 
 static const char *level_name(enum level l)
@@ -1277,13 +1301,14 @@ static const char *level_name(enum level l)
 	int i;
 
 	for (i = 0; i < 7; i++)
-		if (level_nums[i] == l)
-			return level_names[2 * i + 1];
+		if (levels[i].num == l)
+			return levels[i].abbr;
 	return "INFO";
 }
 
-/* Canonical names first: sig_name() prints the first match. */
-static const struct { const char *name; int sig; } sig_table[] = {
+/* Canonical names first: sig_name() prints the first match.  The numbers
+ * of the standard signals fit a signed char on every Linux port. */
+static const struct { char name[7]; signed char sig; } sig_table[] = {
 	{"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"ILL", SIGILL},
 	{"TRAP", SIGTRAP}, {"ABRT", SIGABRT}, {"BUS", SIGBUS}, {"FPE", SIGFPE},
 	{"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
@@ -1336,7 +1361,7 @@ static const char *sig_name(int sig)
  * SIG_DFL there); a name is stripped, upper-cased, SIG optional. */
 static int parse_signal(const char *s, int *sig, char *err, size_t errlen)
 {
-	char name[32], *buf, *up, *r;
+	char name[32], *buf, *up;
 	long n;
 	int i;
 
@@ -1345,14 +1370,9 @@ static int parse_signal(const char *s, int *sig, char *err, size_t errlen)
 			*sig = (int)n;
 			return 0;
 		}
-		r = py_repr(s);
-		errf(err, errlen, "value %s is not a valid signal number", r);
-		free(r);
-		return -1;
+		return errq(err, errlen, "value %s is not a valid signal number", s);
 	}
-	up = str_strip(buf = xstrdup(s));
-	for (i = 0; up[i]; i++)
-		up[i] = (char)toupper((unsigned char)up[i]);
+	up = str_case(str_strip(buf = xstrdup(s)), 1);
 	snprintf(name, sizeof name, "%s", strncmp(up, "SIG", 3) ? up : up + 3);
 	free(buf);
 	for (i = 0; i < (int)(sizeof sig_table / sizeof *sig_table); i++) {
@@ -1361,29 +1381,22 @@ static int parse_signal(const char *s, int *sig, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	r = py_repr(s);
-	errf(err, errlen, "value %s is not a valid signal name", r);
-	free(r);
-	return -1;
+	return errq(err, errlen, "value %s is not a valid signal name", s);
 }
 
 /* "0,2, 3": integers 0..255 into a bitmap; "" is the empty list. */
 static int parse_exitcodes(const char *s, unsigned char map[32], char *err, size_t errlen)
 {
 	const char *p = s;
-	char item[64], *r;
+	char item[64];
 	long v;
 
 	memset(map, 0, 32);
 	while (*s) {
 		size_t n = strcspn(p, ",");
 		snprintf(item, sizeof item, "%.*s", (int)(n < 63 ? n : 63), p);
-		if (n > 63 || parse_int(item, &v, err, errlen) < 0 || v < 0 || v > 255) {
-			r = py_repr(s);
-			errf(err, errlen, "not a valid list of exit codes: %s", r);
-			free(r);
-			return -1;
-		}
+		if (n > 63 || parse_int(item, &v, err, errlen) < 0 || v < 0 || v > 255)
+			return errq(err, errlen, "not a valid list of exit codes: %s", s);
 		map[v / 8] |= (unsigned char)(1 << (v % 8));
 		if (!p[n])
 			break;
@@ -1394,9 +1407,8 @@ static int parse_exitcodes(const char *s, unsigned char map[32], char *err, size
 
 static int parse_autorestart(const char *s, enum autorestart *out, char *err, size_t errlen)
 {
+	char *low;
 	int b;
-	char *low, *r;
-	size_t i;
 
 	if (strcasecmp(s, "unexpected") == 0) {
 		*out = AR_UNEXPECTED;
@@ -1406,12 +1418,8 @@ static int parse_autorestart(const char *s, enum autorestart *out, char *err, si
 		*out = b ? AR_TRUE : AR_FALSE;
 		return 0;
 	}
-	low = xstrdup(s);
-	for (i = 0; low[i]; i++)
-		low[i] = (char)tolower((unsigned char)low[i]);
-	r = py_repr(low);
-	errf(err, errlen, "invalid 'autorestart' value %s", r);
-	free(r);
+	low = str_case(xstrdup(s), 0);
+	errq(err, errlen, "invalid 'autorestart' value %s", low);
 	free(low);
 	return -1;
 }
@@ -1588,32 +1596,20 @@ static int parse_port(const char *s, char **host, int *port, char *err, size_t e
 {
 	const char *colon = strrchr(s, ':');
 	const char *num = colon ? colon + 1 : s;
-	char *r;
 	long n;
-	size_t i;
+	int bad;
 
 	if (colon && !*num)
 		return errf(err, errlen, "no port number specified in ''");
-	if (parse_int(num, &n, err, errlen) < 0) {
-		if (colon)
-			return -1;
-		r = py_repr(s);
-		errf(err, errlen, "not a valid port number: %s ", r);
-		free(r);
+	bad = parse_int(num, &n, err, errlen) < 0;
+	if (bad && colon)
 		return -1;
-	}
-	if ((n < 1 || n > 65535) && !colon) {
-		r = py_repr(s);
-		errf(err, errlen, "not a valid port number: %s ", r);
-		free(r);
-		return -1;
-	}
+	if (bad || ((n < 1 || n > 65535) && !colon))
+		return errq(err, errlen, "not a valid port number: %s ", s);
 	if (n < 1 || n > 65535)
 		return errf(err, errlen, n < 1 ? "%ld is below lower bound (1)" :
 		            "%ld is above upper bound (65535)", n);
-	*host = colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup("");
-	for (i = 0; (*host)[i]; i++)
-		(*host)[i] = (char)tolower((unsigned char)(*host)[i]);
+	*host = str_case(colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup(""), 0);
 	if (strcmp(*host, "*") == 0)
 		(*host)[0] = '\0';
 	*port = (int)n;
@@ -1770,8 +1766,9 @@ static int parse_env(const char *s, struct strv *env, int *mangled, char **emsg)
 			*emsg = xasprintf("Unexpected end of key/value pairs in value '%s'", s);
 			return -1;
 		}
-		v = t.v[i + 2] + strspn(t.v[i + 2], "'\"");
-		for (n = strlen(v); n && strchr("'\"", v[n - 1]); n--)
+		for (v = t.v[i + 2]; *v == '\'' || *v == '"'; v++)
+			;
+		for (n = strlen(v); n && (v[n - 1] == '\'' || v[n - 1] == '"'); n--)
 			;
 		v[n] = '\0';
 		env_put(&kv, t.v[i], strlen(t.v[i]), v);
@@ -1787,7 +1784,7 @@ static int parse_env(const char *s, struct strv *env, int *mangled, char **emsg)
 }
 
 /* Event types a listener can subscribe to: bit i of gconf.events is
- * ev_names[i].  Abstract names (PROCESS_STATE, TICK, EVENT...) are
+ * the i-th word of ev_names.  Abstract names (PROCESS_STATE, TICK, EVENT...) are
  * prefixes that select every concrete type under them. */
 #define EV_TYPES(X) \
 	X(PROCESS_STATE_STOPPED) X(PROCESS_STATE_EXITED) X(PROCESS_STATE_STARTING) \
@@ -1798,26 +1795,23 @@ static int parse_env(const char *s, struct strv *env, int *mangled, char **emsg)
 	X(SUPERVISOR_STATE_CHANGE_RUNNING) X(SUPERVISOR_STATE_CHANGE_STOPPING) \
 	X(TICK_5) X(TICK_60) X(TICK_3600) X(PROCESS_GROUP_ADDED) X(PROCESS_GROUP_REMOVED)
 #define EV_ENUM(n) EV_##n,
-#define EV_NAME(n) #n,
+#define EV_NAME(n) #n "\0"
 enum evtype { EV_TYPES(EV_ENUM) EV_COUNT };
-static const char *const ev_names[] = { EV_TYPES(EV_NAME) NULL };
-static const char *const ev_abstract[] = {
-	"EVENT", "PROCESS_STATE", "PROCESS_COMMUNICATION", "PROCESS_LOG",
-	"SUPERVISOR_STATE_CHANGE", "TICK", "PROCESS_GROUP", NULL
-};
+static const char ev_names[] = EV_TYPES(EV_NAME);
+static const char ev_abstract[] = "EVENT\0PROCESS_STATE\0PROCESS_COMMUNICATION\0"
+	"PROCESS_LOG\0SUPERVISOR_STATE_CHANGE\0TICK\0PROCESS_GROUP\0";
 
 /* The bits for one event name (upper case), 0 if unknown. */
 static unsigned long long ev_mask(const char *name)
 {
 	unsigned long long m = 0;
 	size_t n = strlen(name);
-	int i, abstract = 0;
+	int i, abstract = word_in(ev_abstract, name);
+	const char *e = ev_names;
 
-	for (i = 0; ev_abstract[i]; i++)
-		abstract |= strcmp(ev_abstract[i], name) == 0;
-	for (i = 0; i < EV_COUNT; i++)
-		if (strcmp(ev_names[i], name) == 0 || (abstract && (!strcmp(name, "EVENT") ||
-		    (strncmp(ev_names[i], name, n) == 0 && ev_names[i][n] == '_'))))
+	for (i = 0; i < EV_COUNT; i++, e += strlen(e) + 1)
+		if (strcmp(e, name) == 0 || (abstract && (!strcmp(name, "EVENT") ||
+		    (strncmp(e, name, n) == 0 && e[n] == '_'))))
 			m |= 1ULL << i;
 	return m;
 }
@@ -1966,10 +1960,22 @@ static int sect_conv(struct sect *sc, const char *key, const char *def,
 }
 
 struct optdef {
-	const char *key, *def;
-	enum otype type;
-	size_t off;
+	char key[24];
+	char def[16];               /* "": none, unset leaves the field alone */
+	unsigned char type;         /* enum otype */
+	unsigned short off;         /* of the field in the struct read into */
 };
+
+/* Read one row into base; def is the default to use (NULL: none). */
+static int sect_row(struct sect *sc, const struct optdef *d, const char *def, void *base)
+{
+	return sect_conv(sc, d->key, def, (enum otype)d->type, (char *)base + d->off);
+}
+
+static const char *optdef_def(const struct optdef *d)
+{
+	return d->def[0] ? d->def : NULL;
+}
 
 /* Read a table of options into base; keeps going after an error. */
 static int sect_table(struct sect *sc, const struct optdef *t, int n, void *base)
@@ -1977,7 +1983,7 @@ static int sect_table(struct sect *sc, const struct optdef *t, int n, void *base
 	int i, rc = 0;
 
 	for (i = 0; i < n; i++)
-		if (sect_conv(sc, t[i].key, t[i].def, t[i].type, (char *)base + t[i].off) < 0)
+		if (sect_row(sc, &t[i], optdef_def(&t[i]), base) < 0)
 			rc = -1;
 	return rc;
 }
@@ -1997,17 +2003,19 @@ static void sect_done(struct sect *sc)
 	strv_free(&sc->tmp);
 }
 
-/* An INFO note for each key of s that is not in known (a typo such as
- * "direcory" is otherwise silently ignored, as supervisord does). */
-static void sect_unknown(struct sect *sc, const char *const *known)
+/* An INFO note for each key of s that is neither in the table t nor a
+ * word of more, the options read by hand (a typo such as "direcory" is
+ * otherwise silently ignored, as supervisord does). */
+static void sect_unknown(struct sect *sc, const struct optdef *t, int n,
+                         const char *more)
 {
 	int i, j;
 
 	for (i = 0; i < sc->s->n; i++) {
 		struct iopt *o = &sc->s->o[i];
-		for (j = 0; known[j] && strcmp(known[j], o->key); j++)
+		for (j = 0; j < n && strcmp(t[j].key, o->key); j++)
 			;
-		if (!known[j])
+		if (j == n && !word_in(more, o->key))
 			cfg_note(sc->cx->cf, L_INFO, xasprintf("%s:%d: [%s] unknown option "
 			         "'%s' ignored", o->file, o->line, sc->name, o->key));
 	}
@@ -2017,8 +2025,8 @@ static void sect_unknown(struct sect *sc, const char *const *known)
 static const struct optdef sv_opts[] = {
 	{"minfds", "1024", T_LONG, SV(minfds)},
 	{"minprocs", "200", T_LONG, SV(minprocs)},
-	{"directory", NULL, T_DIR, SV(directory)},
-	{"user", NULL, T_STR, SV(user)},
+	{"directory", "", T_DIR, SV(directory)},
+	{"user", "", T_STR, SV(user)},
 	{"umask", "022", T_OCTAL, SV(umask)},
 	{"logfile", "supervisord.log", T_DIRPATH, SV(logfile)},
 	{"logfile_maxbytes", "50MB", T_BYTES, SV(logfile_maxbytes)},
@@ -2028,7 +2036,7 @@ static const struct optdef sv_opts[] = {
 	{"identifier", "supervisor", T_STR, SV(identifier)},
 	{"nodaemon", "false", T_BOOL, SV(nodaemon)},
 	{"silent", "false", T_BOOL, SV(silent)},
-	{"childlogdir", NULL, T_DIR, SV(childlogdir)},
+	{"childlogdir", "", T_DIR, SV(childlogdir)},
 	{"nocleanup", "false", T_BOOL, SV(nocleanup)},
 	{"strip_ansi", "false", T_BOOL, SV(strip_ansi)},
 };
@@ -2037,7 +2045,7 @@ static const struct optdef sv_opts[] = {
 /* tempfile.gettempdir(): $TMPDIR, $TEMP, $TMP if usable, else /tmp. */
 static char *tempdir(void)
 {
-	static const char *const vars[] = {"TMPDIR", "TEMP", "TMP"};
+	static const char vars[][7] = {"TMPDIR", "TEMP", "TMP"};
 	int i;
 
 	for (i = 0; i < 3; i++) {
@@ -2052,10 +2060,6 @@ static char *tempdir(void)
  * pairs become ENV_* names for everything read after it. */
 static void cfg_supervisord(struct ctx *cx, struct isect *s)
 {
-	static const char *const known[] = {"minfds", "minprocs", "directory", "user",
-		"umask", "logfile", "logfile_maxbytes", "logfile_backups", "loglevel",
-		"pidfile", "identifier", "nodaemon", "silent", "childlogdir", "nocleanup",
-		"strip_ansi", "environment", NULL};
 	struct config *cf = cx->cf;
 	struct sect sc;
 	const char *v;
@@ -2085,7 +2089,7 @@ static void cfg_supervisord(struct ctx *cx, struct isect *s)
 		env_put(&cx->env, cf->environment.v[mangled],
 		        strcspn(cf->environment.v[mangled], "="),
 		        strchr(cf->environment.v[mangled], '=') + 1);
-	sect_unknown(&sc, known);
+	sect_unknown(&sc, sv_opts, NSV, "environment\0");
 	sect_done(&sc);
 }
 
@@ -2094,7 +2098,8 @@ static void cfg_supervisord(struct ctx *cx, struct isect *s)
 /* A program-type section while it is read: the settings every process
  * shares, and what the per-process loop needs. */
 struct prog {
-	struct pconf pc;            /* the shared settings */
+	struct pconf pc;            /* the shared settings; first, so prog_opts
+	                             * offsets serve a struct pconf too (-T) */
 	long numprocs, numprocs_start;
 	int is_listener;
 	const char *process_name;   /* unexpanded */
@@ -2111,7 +2116,7 @@ static const struct optdef prog_opts[] = {
 	{"stopsignal", "TERM", T_SIGNAL, PO(pc.stopsignal)},
 	{"stopwaitsecs", "10", T_INT, PO(pc.stopwaitsecs)},
 	{"stopasgroup", "false", T_BOOL, PO(pc.stopasgroup)},
-	{"killasgroup", NULL, T_BOOL, PO(pc.killasgroup)},
+	{"killasgroup", "", T_BOOL, PO(pc.killasgroup)},
 	{"exitcodes", "0", T_EXIT, PO(pc.exitcodes)},
 	{"redirect_stderr", "false", T_BOOL, PO(pc.redirect_stderr)},
 	{"numprocs", "1", T_LONG, PO(numprocs)},
@@ -2120,19 +2125,16 @@ static const struct optdef prog_opts[] = {
 	{"stdout_events_enabled", "false", T_BOOL, PO(pc.log[0].events_enabled)},
 	{"stderr_capture_maxbytes", "0", T_BYTES, PO(pc.log[1].capture_maxbytes)},
 	{"stderr_events_enabled", "false", T_BOOL, PO(pc.log[1].events_enabled)},
-	{"serverurl", NULL, T_STR, PO(pc.serverurl)},
+	{"serverurl", "", T_STR, PO(pc.serverurl)},
 };
 #define NPROG ((int)(sizeof prog_opts / sizeof *prog_opts))
 
-static const char *const prog_known[] = {"command", "process_name", "numprocs",
-	"numprocs_start", "priority", "autostart", "autorestart", "startsecs",
-	"startretries", "exitcodes", "stopsignal", "stopwaitsecs", "stopasgroup",
-	"killasgroup", "user", "redirect_stderr", "stdout_logfile",
-	"stdout_logfile_maxbytes", "stdout_logfile_backups", "stdout_capture_maxbytes",
-	"stdout_events_enabled", "stdout_syslog", "stderr_logfile",
-	"stderr_logfile_maxbytes", "stderr_logfile_backups", "stderr_capture_maxbytes",
-	"stderr_events_enabled", "stderr_syslog", "environment", "directory", "umask",
-	"serverurl", "events", "buffer_size", "result_handler", NULL};
+/* The options of a program-type section that are not in prog_opts. */
+static const char prog_more[] = "command\0process_name\0user\0stdout_logfile\0"
+	"stdout_logfile_maxbytes\0stdout_logfile_backups\0stdout_syslog\0"
+	"stderr_logfile\0stderr_logfile_maxbytes\0stderr_logfile_backups\0"
+	"stderr_syslog\0environment\0directory\0umask\0events\0buffer_size\0"
+	"result_handler\0";
 
 static void pconf_free(struct pconf *p)
 {
@@ -2157,11 +2159,10 @@ static int prog_shared(struct sect *sc, struct prog *pr)
 	int i;
 
 	for (i = 0; i < NPROG; i++) {
-		const char *def = prog_opts[i].def;
+		const char *def = optdef_def(&prog_opts[i]);
 		if (strcmp(prog_opts[i].key, "killasgroup") == 0)
 			def = pr->pc.stopasgroup ? "true" : "false";
-		if (sect_conv(sc, prog_opts[i].key, def, prog_opts[i].type,
-		              (char *)pr + prog_opts[i].off) < 0)
+		if (sect_row(sc, &prog_opts[i], def, pr) < 0)
 			return -1;
 	}
 	if (pr->pc.serverurl && strcasecmp(str_strip(pr->pc.serverurl), "auto") == 0)
@@ -2377,7 +2378,7 @@ static int prog_read(struct ctx *cx, struct isect *s, const char *group,
 	rc = 0;
 out:
 	if (rc == 0)
-		sect_unknown(&sc, prog_known);
+		sect_unknown(&sc, prog_opts, NPROG, prog_more);
 	for (j = 0; j < NSTREAMS; j++)
 		free(pr.pc.log[j].path);
 	free(pr.pc.user);
@@ -2578,9 +2579,7 @@ static void cfg_listener(struct ctx *cx, struct isect *s)
 		          "line", s->name));
 	walk = list = xstrdup(v);
 	while (*v && !sc.failed && (t = list_next(&walk))) {
-		size_t i;
-		for (i = 0; t[i]; i++)
-			t[i] = (char)toupper((unsigned char)t[i]);
+		str_case(t, 1);
 		if (!ev_mask(t))
 			sect_fail(&sc, "events", xasprintf("Unknown event type %s in [%s] "
 			          "events", t, s->name));
@@ -2640,14 +2639,15 @@ static int srv_inet(struct sect *sc, struct srvconf *sv)
 static int srv_unix(struct sect *sc, struct srvconf *sv)
 {
 	const char *v;
-	char tmp[ERRLEN];
+	char tmp[ERRLEN], *f;
 
 	if (sect_get(sc, "file", NULL, NULL, &v) < 0)
 		return -1;
 	if (!v)
 		return sect_fail(sc, NULL, xasprintf("section [%s] has no file value",
 		                 sc->name)), -1;
-	sv->file = path_normalize(str_strip(strcpy(tmp, v)));
+	sv->file = path_normalize(str_strip(f = xstrdup(v)));
+	free(f);
 	if (srv_auth(sc, sv) < 0 || sect_get(sc, "chown", NULL, NULL, &v) < 0)
 		return -1;
 	sv->chown_uid = (uid_t)-1;
@@ -2666,7 +2666,7 @@ static int srv_unix(struct sect *sc, struct srvconf *sv)
  * starting with unix_http_server (supervisord's order). */
 static void cfg_servers(struct ctx *cx)
 {
-	static const char *const pre[] = {"inet_http_server", "unix_http_server"};
+	static const char pre[][17] = {"inet_http_server", "unix_http_server"};
 	struct config *cf = cx->cf;
 	int k, i;
 
@@ -2848,7 +2848,7 @@ static int cfg_include(struct ctx *cx, const char *path, char **emsg)
 /* The command line beats the file (spec 5.1). */
 static void cfg_cmdline(struct ctx *cx, const struct cmdline *cl)
 {
-	static const struct { size_t cl; const char *opt; int i; } map[] = {
+	static const struct { unsigned char cl; char opt[11]; unsigned char i; } map[] = {
 		{offsetof(struct cmdline, umask), "-m", 4},
 		{offsetof(struct cmdline, directory), "-d", 2},
 		{offsetof(struct cmdline, logfile), "-l", 5},
@@ -2925,7 +2925,7 @@ static void cfg_sort_notes(struct config *cf)
  * [eventlistener:], [fcgi-program:]. */
 static void cfg_groups(struct ctx *cx)
 {
-	static const char *const pre[] = {"group:", "program:", "eventlistener:", "fcgi-program:"};
+	static const char pre[][15] = {"group:", "program:", "eventlistener:", "fcgi-program:"};
 	static void (*const fn[])(struct ctx *, struct isect *) = {
 		cfg_hgroup, cfg_program, cfg_listener, cfg_fcgi
 	};
@@ -2939,9 +2939,58 @@ static void cfg_groups(struct ctx *cx)
 
 /* ---- dump (supervise -T, and reread's comparison) --- */
 
-static void dump_str(struct sbuf *b, const char *k, const char *v)
+/* "key = value\n" for a field of type t at p, as -T shows it. */
+static void dump_field(struct sbuf *b, const char *key, enum otype t, const void *p)
 {
-	sb_addf(b, "%s = %s\n", k, v ? v : "");
+	static const char ar[][11] = {"false", "unexpected", "true"};
+	const char *s = "";
+	int i, first = 1;
+
+	sb_addf(b, "%s = ", key);
+	switch (t) {
+	case T_INT:
+	case T_BOOL:   sb_addf(b, "%d", *(const int *)p); break;
+	case T_LONG:   sb_addf(b, "%ld", *(const long *)p); break;
+	case T_BYTES:  sb_addf(b, "%lld", *(const long long *)p); break;
+	case T_OCTAL:  sb_addf(b, "%03o", *(const int *)p); break;
+	case T_LEVEL:  s = level_name(*(const enum level *)p); break;
+	case T_SIGNAL: s = sig_name(*(const int *)p); break;
+	case T_AR:     s = ar[*(const enum autorestart *)p]; break;
+	case T_EXIT:
+		for (i = 0; i < 256; i++)
+			if (((const unsigned char *)p)[i / 8] & (1 << (i % 8)))
+				sb_addf(b, "%s%d", first ? "" : ",", i), first = 0;
+		break;
+	case T_STR:
+	case T_DIR:
+	case T_DIRPATH:
+		if (*(char *const *)p)
+			s = *(char *const *)p;
+		break;
+	}
+	sb_adds(b, s);
+	sb_adds(b, "\n");
+}
+
+/* Fields of a table in the order -T shows them. */
+static void dump_table(struct sbuf *b, const struct optdef *t,
+                       const unsigned char *order, int n, const void *base)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		dump_field(b, t[order[i]].key, (enum otype)t[order[i]].type,
+		           (const char *)base + t[order[i]].off);
+}
+
+static void dump_env(struct sbuf *b, const struct strv *env)
+{
+	int i;
+
+	sb_adds(b, "environment = ");
+	for (i = 0; i < env->n; i++)
+		sb_addf(b, "%s%s", i ? "," : "", env->v[i]);
+	sb_adds(b, "\n");
 }
 
 static void dump_log(struct sbuf *b, const struct logconf *lc, const char *sn)
@@ -2956,31 +3005,18 @@ static void dump_log(struct sbuf *b, const struct logconf *lc, const char *sn)
 
 static void dump_proc(struct sbuf *b, const char *group, const struct pconf *p)
 {
-	static const char *const ar[] = {"false", "unexpected", "true"};
-	int i, first = 1;
+	/* priority ... killasgroup, redirect_stderr, exitcodes */
+	static const unsigned char order[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 9};
 
 	sb_addf(b, "[process:%s:%s]\n", group, p->name);
-	dump_str(b, "program", p->program);
-	dump_str(b, "command", p->command);
-	dump_str(b, "directory", p->directory);
-	dump_str(b, "user", p->user);
-	if (p->umask < 0)
-		sb_adds(b, "umask = \n");
-	else
-		sb_addf(b, "umask = %03o\n", p->umask);
-	sb_adds(b, "environment = ");
-	for (i = 0; i < p->env.n; i++)
-		sb_addf(b, "%s%s", i ? "," : "", p->env.v[i]);
-	sb_addf(b, "\nserverurl = %s\npriority = %d\nautostart = %d\nautorestart = %s\n"
-	        "startsecs = %d\nstartretries = %d\nstopsignal = %s\nstopwaitsecs = %d\n"
-	        "stopasgroup = %d\nkillasgroup = %d\nredirect_stderr = %d\nexitcodes = ",
-	        p->serverurl ? p->serverurl : "AUTO", p->priority, p->autostart,
-	        ar[p->autorestart], p->startsecs, p->startretries, sig_name(p->stopsignal),
-	        p->stopwaitsecs, p->stopasgroup, p->killasgroup, p->redirect_stderr);
-	for (i = 0; i < 256; i++)
-		if (p->exitcodes[i / 8] & (1 << (i % 8)))
-			sb_addf(b, "%s%d", first ? "" : ",", i), first = 0;
-	sb_adds(b, "\n");
+	dump_field(b, "program", T_STR, &p->program);
+	dump_field(b, "command", T_STR, &p->command);
+	dump_field(b, "directory", T_STR, &p->directory);
+	dump_field(b, "user", T_STR, &p->user);
+	sb_addf(b, p->umask < 0 ? "umask = \n" : "umask = %03o\n", p->umask);
+	dump_env(b, &p->env);
+	sb_addf(b, "serverurl = %s\n", p->serverurl ? p->serverurl : "AUTO");
+	dump_table(b, prog_opts, order, (int)sizeof order, p);
 	dump_log(b, &p->log[0], "stdout");
 	dump_log(b, &p->log[1], "stderr");
 }
@@ -2988,16 +3024,17 @@ static void dump_proc(struct sbuf *b, const char *group, const struct pconf *p)
 /* The group's effective settings as text (its part of -T). */
 static void gconf_text(const struct gconf *g, struct sbuf *b_)
 {
-	static const char *const kind[] = {"program", "group", "eventlistener"};
+	static const char kind[][14] = {"program", "group", "eventlistener"};
 	struct sbuf b = *b_;
+	const char *e = ev_names;
 	int i, first = 1;
 
 	sb_addf(&b, "[%s:%s]\npriority = %d\n", kind[g->kind], g->name, g->priority);
 	if (g->kind == G_LISTENER) {
 		sb_addf(&b, "buffer_size = %d\nevents = ", g->buffer_size);
-		for (i = 0; i < EV_COUNT; i++)
+		for (i = 0; i < EV_COUNT; i++, e += strlen(e) + 1)
 			if (g->events & (1ULL << i))
-				sb_addf(&b, "%s%s", first ? "" : ",", ev_names[i]), first = 0;
+				sb_addf(&b, "%s%s", first ? "" : ",", e), first = 0;
 		sb_adds(&b, "\n");
 	}
 	for (i = 0; i < g->nprocs; i++)
@@ -3022,38 +3059,35 @@ static void gconf_digest(struct gconf *g)
 
 static void cfg_dump(const struct config *cf, FILE *out)
 {
+	/* logfile ... pidfile, umask, nodaemon, silent, minfds, minprocs,
+	 * nocleanup, childlogdir, user, directory, strip_ansi, identifier */
+	static const unsigned char order[] = {6, 7, 8, 9, 4, 11, 12, 0, 1, 14, 13, 3, 2, 15, 10};
+	struct sbuf b = {0};
 	int i;
 
-	fprintf(out, "[supervisord]\nlogfile = %s\nlogfile_maxbytes = %lld\n"
-	        "logfile_backups = %d\nloglevel = %s\npidfile = %s\numask = %03o\n"
-	        "nodaemon = %d\nsilent = %d\nminfds = %ld\nminprocs = %ld\nnocleanup = %d\n"
-	        "childlogdir = %s\nuser = %s\ndirectory = %s\nstrip_ansi = %d\n"
-	        "identifier = %s\nenvironment = ",
-	        cf->logsyslog ? "syslog" : cf->logfile, cf->logfile_maxbytes,
-	        cf->logfile_backups, level_name(cf->loglevel), cf->pidfile, cf->umask,
-	        cf->nodaemon, cf->silent, cf->minfds, cf->minprocs, cf->nocleanup,
-	        cf->childlogdir, cf->user ? cf->user : "", cf->directory ? cf->directory : "",
-	        cf->strip_ansi, cf->identifier);
-	for (i = 0; i < cf->environment.n; i++)
-		fprintf(out, "%s%s", i ? "," : "", cf->environment.v[i]);
-	fprintf(out, "\nrpcinterface = %d\n", cf->rpcinterface);
+	sb_adds(&b, "[supervisord]\n");
+	if (cf->logsyslog)
+		sb_adds(&b, "logfile = syslog\n");
+	else
+		dump_field(&b, "logfile", T_DIRPATH, &cf->logfile);
+	dump_table(&b, sv_opts, order, (int)sizeof order, cf);
+	dump_env(&b, &cf->environment);
+	sb_addf(&b, "rpcinterface = %d\n", cf->rpcinterface);
 	for (i = 0; i < cf->nservers; i++) {
 		const struct srvconf *s = &cf->servers[i];
-		fprintf(out, "[%s]\n", s->section);
+		sb_addf(&b, "[%s]\n", s->section);
 		if (s->kind == SRV_UNIX)
-			fprintf(out, "file = %s\nchmod = %04o\nchown = %ld:%ld\n", s->file,
+			sb_addf(&b, "file = %s\nchmod = %04o\nchown = %ld:%ld\n", s->file,
 			        s->chmod, (long)(int)s->chown_uid, (long)(int)s->chown_gid);
 		else
-			fprintf(out, "port = %s:%d\n", *s->host ? s->host : "*", s->port);
-		fprintf(out, "username = %s\npassword = %s\n", s->username ? s->username : "",
-		        s->password ? s->password : "");
+			sb_addf(&b, "port = %s:%d\n", *s->host ? s->host : "*", s->port);
+		dump_field(&b, "username", T_STR, &s->username);
+		dump_field(&b, "password", T_STR, &s->password);
 	}
-	for (i = 0; i < cf->ngroups; i++) {
-		struct sbuf b = {0};
+	for (i = 0; i < cf->ngroups; i++)
 		gconf_text(&cf->groups[i], &b);
-		fputs(sb_str(&b), out);
-		free(b.p);
-	}
+	fputs(sb_str(&b), out);
+	free(b.p);
 }
 
 /* ---- 4e. entry points -------------------------------------------------- */
@@ -3127,7 +3161,7 @@ static int cfg_load(struct config *cf, const struct cmdline *cl, struct strv *er
 	cf->path = xstrdup(cl->config);
 	cx.here = path_dir(cl->config);
 	if (gethostname(cx.host, sizeof cx.host - 1) < 0)
-		strcpy(cx.host, "localhost");
+		memcpy(cx.host, "localhost", sizeof "localhost");
 	for (i = 0; environ[i]; i++)
 		strv_push(&cx.env, xstrdup(environ[i]));
 	if (ini_read(&cx.ini, cl->config, &emsg) < 0 || cfg_include(&cx, cl->config, &emsg) < 0) {
@@ -3162,9 +3196,10 @@ out:
  * directory holding argv0 (found in $PATH when argv0 has no slash). */
 static void cfg_paths(const char *argv0, struct strv *out)
 {
-	static const char *const rel[] = {"supervisord.conf", "etc/supervisord.conf",
-		"/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"};
+	static const char rel[] = "supervisord.conf\0etc/supervisord.conf\0"
+		"/etc/supervisord.conf\0/etc/supervisor/supervisord.conf\0";
 	char *prog = NULL, *here, *slash;
+	const char *r;
 	const char *path = getenv("PATH");
 	int i;
 
@@ -3190,8 +3225,8 @@ static void cfg_paths(const char *argv0, struct strv *out)
 	          xstrdup("etc/supervisord.conf"));
 	strv_push(out, *here ? xasprintf("%s/supervisord.conf", here) :
 	          xstrdup("supervisord.conf"));
-	for (i = 0; i < 4; i++)
-		strv_push(out, xstrdup(rel[i]));
+	for (r = rel; *r; r += strlen(r) + 1)
+		strv_push(out, xstrdup(r));
 	free(here);
 }
 
