@@ -216,10 +216,9 @@ struct proc {
 	int64_t laststart;          /* monotonic ms of the last spawn; 0: never */
 	time_t startwall, stopwall; /* wall clock, for status */
 	int64_t due;                /* the current state's deadline; 0: none */
-	int64_t lastwaitlog;        /* "waiting for X to stop", every 2 s */
+	int64_t lastwaitlog;        /* "waiting for X to stop", every 2 s while a client waits */
 	int backoff;                /* failed starts in a row */
 	int exitstatus;
-	int killing;                /* a stop is in progress */
 	char *spawnerr;             /* why the last start failed; NULL: it did not */
 	int pipe[NSTREAMS];         /* read ends of its stdout/stderr; -1 closed */
 	int stdin_fd;               /* write end of its stdin */
@@ -229,7 +228,8 @@ struct proc {
 
 struct procgroup {
 	struct gconf cf;
-	struct proc *procs;
+	struct proc *procs;         /* in start order */
+	struct proc **byprio;       /* by priority: group and "all" commands, shutdown */
 	int nprocs;
 };
 
@@ -246,6 +246,8 @@ static struct {
 	struct config cf;           /* the running configuration */
 	struct procgroup **groups;      /* running groups, in (priority, name) order */
 	int ngroups;
+	struct proc **procs;        /* every process, group by group in start order */
+	int nprocs;
 	enum mood mood;
 	struct config next;         /* a reload's config, checked before anything stops */
 	struct logfile log;
@@ -367,6 +369,12 @@ static int64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The earlier of two deadlines; 0 means "none". */
+static int64_t min_due(int64_t a, int64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
 }
 
 /* ---- 4. config -------------------------------------------------------- */
@@ -3830,8 +3838,8 @@ static void proc_change(struct proc *p, enum sv_state st, enum level lv,
 	}
 	if (st == ST_BACKOFF)
 		p->backoff++;
-	if (is_stopped_state(st) && p->laststart)
-		p->stopwall = time(NULL);
+	else if (st == ST_RUNNING || st == ST_EXITED || st == ST_FATAL)
+		p->backoff = 0;         /* a start that worked, or giving up, counts anew */
 	p->state = st;
 	p->due = proc_deadline(p, now_ms());
 	ctl_notify(p);
@@ -3867,6 +3875,13 @@ static const char *exit_describe(int status, int *es)
 	return buf;
 }
 
+/* STARTING has lasted startsecs: the start worked. */
+static void proc_running(struct proc *p)
+{
+	proc_change(p, ST_RUNNING, L_INFO, "success: %s entered RUNNING state, process has "
+	            "stayed up for > than %d seconds (startsecs)", p->cf->name, p->cf->startsecs);
+}
+
 /* The child p was reaped with wait status `status` (spec 2.2). */
 static void proc_exited(struct proc *p, int status)
 {
@@ -3876,10 +3891,10 @@ static void proc_exited(struct proc *p, int status)
 
 	out_drain(p);
 	p->pid = 0;
+	p->stopwall = time(NULL);   /* status shows when it was last reaped */
 	if (p->state == ST_STARTING)
 		quick = now_ms() - p->laststart < (int64_t)p->cf->startsecs * 1000;
-	if (p->killing) {
-		p->killing = 0;
+	if (p->state == ST_STOPPING) {
 		p->exitstatus = es;
 		proc_change(p, ST_STOPPED, exit_expected(p, es) ? L_INFO : L_WARN,
 		            "stopped: %s (%s)", name, how);
@@ -3887,10 +3902,9 @@ static void proc_exited(struct proc *p, int status)
 		proc_spawnerr(p, xstrdup("Exited too quickly (process log may have details)"));
 		proc_change(p, ST_BACKOFF, L_WARN, "exited: %s (%s; not expected)", name, how);
 	} else {
-		p->backoff = 0;
 		p->exitstatus = es;
 		if (p->state == ST_STARTING)
-			proc_change(p, ST_RUNNING, L_INFO, NULL);
+			proc_running(p);
 		if (exit_expected(p, es)) {
 			proc_change(p, ST_EXITED, L_INFO, "exited: %s (%s; expected)", name, how);
 		} else {
@@ -4020,60 +4034,83 @@ static void proc_environment(const struct proc *p, struct strv *env)
 		env_set(env, p->cf->env.v[i]);
 }
 
+/* What a child needs, made in the parent before fork: after fork only
+ * async-signal-safe work is left. */
+struct spawn {
+	int fds[3];                 /* its stdin, stdout, stderr */
+	const char *path;           /* the program found in PATH */
+	char **argv, **envp;
+	const char *user;           /* the user's name for initgroups; NULL: stay */
+};
+
 /* Report a failure inside the child the way supervisord does, then exit
- * 127 (spec 2.6, child step 6). */
-static void child_fail(const char *what, const char *arg, int e)
+ * 127 (spec 2.6, child step 6).  msg ends without a newline. */
+static void child_fail(const char *msg)
 {
 	char buf[PATH_MAX + 256];
-	int n = snprintf(buf, sizeof buf, "supervisor: couldn't %s %s: %s\n"
-	                 "supervisor: child process was not spawned\n",
-	                 what, arg, errno_name(e));
+	int n = snprintf(buf, sizeof buf, "supervisor: %s\nsupervisor: child process was not "
+	                 "spawned\n", msg);
 
-	if (write(2, buf, (size_t)n) < 0) { /* the pipe is all we had */ }
+	if (write(2, buf, (size_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1)) < 0) {
+		/* the pipe is all we had */
+	}
 	_exit(127);
 }
 
-/* In the forked child: own process group, fds 0-2 only, clean signals,
- * privileges dropped (groups, gid, uid), directory, umask, exec. */
-static void proc_child(const struct proc *p, int fds[3], const char *path,
-                       char **argv, char **envp)
+/* Drop to p's user: groups, gid, uid, in that order.  NULL, or why not. */
+static const char *child_setuid(const struct proc *p, const char *user)
 {
+	if (p->cf->uid == getuid())
+		return NULL;
+	if (getuid() != 0)
+		return "Can't drop privilege as nonroot user";
+	if (initgroups(user, p->cf->gid) < 0)
+		return "Could not set groups of effective user";
+	if (setgid(p->cf->gid) < 0)
+		return "Could not set group id of effective user";
+	if (setuid(p->cf->uid) < 0)
+		return "Could not set user id of effective user";
+	return NULL;
+}
+
+/* In the forked child: own process group, default signal dispositions (but
+ * SIGPIPE and SIGXFSZ ignored), fds 0-2 only, privileges dropped, directory,
+ * umask, exec.  Signals stay blocked until the dispositions are reset, so
+ * none reaches the daemon's handler in here. */
+static void proc_child(const struct proc *p, const struct spawn *sp)
+{
+	char msg[PATH_MAX + 128];
+	const char *why;
 	sigset_t none;
-	char uidbuf[32];
 	int sig, fd;
 
 	setpgid(0, 0);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	/* Python's dispositions leak into supervisord's children; scripts
 	 * written for it rely on them (spec 5.2) */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* every other fd is close-on-exec (see fds_cloexec): exec drops them */
 	for (fd = 0; fd < 3; fd++)
-		if (dup2(fds[fd], fd) < 0)
+		if (dup2(sp->fds[fd], fd) < 0)
 			_exit(127);
-	if (p->cf->user && p->cf->uid != getuid()) {
-		snprintf(uidbuf, sizeof uidbuf, "%ld", (long)p->cf->uid);
-		if (getuid() != 0) {
-			static const char msg[] = "supervisor: Can't drop privilege as nonroot user\n"
-			                          "supervisor: child process was not spawned\n";
-			if (write(2, msg, sizeof msg - 1) < 0) { /* nothing else to do */ }
-			_exit(127);
-		}
-		if (initgroups(p->cf->user, p->cf->gid) < 0 || setgid(p->cf->gid) < 0)
-			child_fail("setgid to", uidbuf, errno);
-		if (setuid(p->cf->uid) < 0)
-			child_fail("setuid to", uidbuf, errno);
+	if (sp->user && (why = child_setuid(p, sp->user))) {
+		snprintf(msg, sizeof msg, "couldn't setuid to %ld: %s", (long)p->cf->uid, why);
+		child_fail(msg);
 	}
-	if (p->cf->directory && chdir(p->cf->directory) < 0)
-		child_fail("chdir to", p->cf->directory, errno);
+	if (p->cf->directory && chdir(p->cf->directory) < 0) {
+		snprintf(msg, sizeof msg, "couldn't chdir to %s: %s", p->cf->directory,
+		         errno_name(errno));
+		child_fail(msg);
+	}
 	if (p->cf->umask >= 0)
 		umask((mode_t)p->cf->umask);
-	execve(path, argv, envp);
-	child_fail("exec", path, errno);
+	execve(sp->path, sp->argv, sp->envp);
+	snprintf(msg, sizeof msg, "couldn't exec %s: %s", sp->argv[0], errno_name(errno));
+	child_fail(msg);
 }
 
 /* A spawn that failed in the parent: STARTING, then BACKOFF with the reason. */
@@ -4130,31 +4167,58 @@ static void close_kid_ends(int kid[3])
 		close(kid[2]);
 }
 
+/* The name initgroups needs: user= may be a number (spec 1.4). */
+static const char *proc_user_name(const struct proc *p)
+{
+	struct passwd *pw = p->cf->user ? getpwuid(p->cf->uid) : NULL;
+
+	return pw ? pw->pw_name : p->cf->user;
+}
+
+/* fork with every signal blocked, so the child never runs our handler;
+ * the parent's mask comes back as it was. */
+static pid_t fork_quietly(void)
+{
+	sigset_t all, old;
+	pid_t pid;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid = fork();
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	return pid;
+}
+
 /* Start p (spec 2.6).  Every outcome is a state change: STARTING with a
  * child, or BACKOFF with a spawnerr. */
 static void proc_spawn(struct proc *p)
 {
 	struct strv argv = { 0 }, env = { 0 };
+	struct spawn sp;
 	char *path = NULL, err[512];
-	int kid[3];
 	pid_t pid;
 
+	if (p->pid) {               /* still stopping: never two children */
+		log_msg(L_WARN, "process '%s' already running", p->cf->name);
+		return;
+	}
 	p->laststart = now_ms();
 	p->startwall = time(NULL);
-	if (proc_command(p, &argv, &path, err, sizeof err) != CMD_OK) {
-		proc_spawn_failed(p, err);
-		goto out;
-	}
-	if (proc_pipes(p, kid, err, sizeof err) < 0) {
+	if (proc_command(p, &argv, &path, err, sizeof err) != CMD_OK
+	    || proc_pipes(p, sp.fds, err, sizeof err) < 0) {
 		proc_spawn_failed(p, err);
 		goto out;
 	}
 	out_open(p);
 	proc_environment(p, &env);
-	pid = fork();
-	if (pid == 0)
-		proc_child(p, kid, path, argv.v, env.v);
-	close_kid_ends(kid);
+	sp.path = path;
+	sp.argv = argv.v;
+	sp.envp = env.v;
+	sp.user = p->cf->user ? proc_user_name(p) : NULL;
+	if ((pid = fork_quietly()) == 0)
+		proc_child(p, &sp);
+	close_kid_ends(sp.fds);
 	if (pid < 0) {
 		int e = errno;
 		out_drain(p);
@@ -4183,14 +4247,15 @@ static void proc_kill(struct proc *p, int sig)
 
 	log_msg(L_DEBG, "killing %s (pid %ld) %swith signal %s", p->cf->name, (long)p->pid,
 	        group ? "process group " : "", sig_name(sig));
-	p->killing = 1;
 	proc_change(p, ST_STOPPING, L_DEBG, NULL);
-	if (kill(group ? -p->pid : p->pid, sig) < 0 && errno != ESRCH) {
-		int e = errno;
-		p->killing = 0;
+	if (kill(group ? -p->pid : p->pid, sig) == 0)
+		return;
+	if (errno == ESRCH)         /* it is gone already: the reap will tell */
+		log_msg(L_DEBG, "unable to signal %s (pid %ld), it probably just exited on its "
+		        "own: [Errno %d] %s", p->cf->name, (long)p->pid, ESRCH, strerror(ESRCH));
+	else
 		proc_change(p, ST_UNKNOWN, L_CRIT, "unknown problem killing %s (%ld):%s",
-		            p->cf->name, (long)p->pid, strerror(e));
-	}
+		            p->cf->name, (long)p->pid, strerror(errno));
 }
 
 /* Ask p to stop.  Returns NULL, or why it could not. */
@@ -4222,17 +4287,13 @@ static void proc_due(struct proc *p)
 	case ST_EXITED:
 	case ST_BACKOFF:
 		if (p->state == ST_BACKOFF && p->backoff > p->cf->startretries) {
-			p->backoff = 0;
 			proc_change(p, ST_FATAL, L_INFO, "gave up: %s entered FATAL state, "
 			            "too many start retries too quickly", p->cf->name);
 		} else if (sv.mood == M_RUNNING)
 			proc_spawn(p);
 		break;
 	case ST_STARTING:
-		p->backoff = 0;
-		proc_change(p, ST_RUNNING, L_INFO, "success: %s entered RUNNING state, process "
-		            "has stayed up for > than %d seconds (startsecs)", p->cf->name,
-		            p->cf->startsecs);
+		proc_running(p);
 		break;
 	case ST_STOPPING:
 		log_msg(L_WARN, "killing '%s' (%ld) with SIGKILL", p->cf->name, (long)p->pid);
@@ -4248,6 +4309,17 @@ static void proc_due(struct proc *p)
 }
 
 /* ---- 8. groups -------------------------------------------------------- */
+
+/* Priority order; the start order (the array order) breaks ties, as
+ * supervisord's stable sort does. */
+static int proc_cmp_priority(const void *a, const void *b)
+{
+	const struct proc *p = *(struct proc *const *)a, *q = *(struct proc *const *)b;
+
+	if (p->cf->priority != q->cf->priority)
+		return p->cf->priority < q->cf->priority ? -1 : 1;
+	return p < q ? -1 : p > q;
+}
 
 /* Take over a group's configuration (the caller's copy is zeroed) and set up
  * its processes: STOPPED, never started, AUTO logs created (spec 3.1). */
@@ -4275,6 +4347,10 @@ static struct procgroup *grp_create(struct gconf *gc)
 		p->state = ST_STOPPED;
 		p->due = proc_deadline(p, now_ms());
 	}
+	g->byprio = xcalloc((size_t)g->nprocs, sizeof *g->byprio);
+	for (i = 0; i < g->nprocs; i++)
+		g->byprio[i] = &g->procs[i];
+	qsort(g->byprio, (size_t)g->nprocs, sizeof *g->byprio, proc_cmp_priority);
 	return g;
 }
 
@@ -4290,6 +4366,7 @@ static void grp_free(struct procgroup *g)
 		}
 	}
 	free(g->procs);
+	free(g->byprio);
 	gconf_free(&g->cf);
 	free(g);
 }
@@ -4297,12 +4374,18 @@ static void grp_free(struct procgroup *g)
 /* Create every group of sv.cf, in its (priority, name) order. */
 static void grp_create_all(void)
 {
-	int i;
+	int i, k;
 
 	sv.groups = xcalloc((size_t)sv.cf.ngroups, sizeof *sv.groups);
 	for (i = 0; i < sv.cf.ngroups; i++)
 		sv.groups[i] = grp_create(&sv.cf.groups[i]);
 	sv.ngroups = sv.cf.ngroups;
+	for (sv.nprocs = 0, i = 0; i < sv.ngroups; i++)
+		sv.nprocs += sv.groups[i]->nprocs;
+	sv.procs = xcalloc((size_t)sv.nprocs, sizeof *sv.procs);
+	for (sv.nprocs = 0, i = 0; i < sv.ngroups; i++)
+		for (k = 0; k < sv.groups[i]->nprocs; k++)
+			sv.procs[sv.nprocs++] = &sv.groups[i]->procs[k];
 }
 
 static void grp_free_all(void)
@@ -4312,8 +4395,10 @@ static void grp_free_all(void)
 	for (i = 0; i < sv.ngroups; i++)
 		grp_free(sv.groups[i]);
 	free(sv.groups);
+	free(sv.procs);
 	sv.groups = NULL;
-	sv.ngroups = 0;
+	sv.procs = NULL;
+	sv.ngroups = sv.nprocs = 0;
 }
 
 static struct procgroup *grp_find(const char *name)
@@ -4336,36 +4421,45 @@ static struct proc *grp_find_proc(const struct procgroup *g, const char *name)
 	return NULL;
 }
 
+static int grp_unstopped(const struct procgroup *g)
+{
+	int k;
+
+	for (k = 0; k < g->nprocs; k++)
+		if (!is_stopped_state(g->procs[k].state))
+			return 1;
+	return 0;
+}
+
 /* Shutdown and reload stop one group at a time, highest priority first, and
- * move on only when it has fully stopped (spec 2.8).  Returns 1 while
- * anything is left unstopped. */
+ * move on only when it has fully stopped; inside the group, highest priority
+ * first (spec 2.8).  Returns 1 while anything is left unstopped. */
 static int grp_shutdown_step(void)
 {
 	char names[1024];
 	size_t len = 0;
-	int i, k, left = 0, current = -1;
+	int i, left = 0;
 
-	for (i = sv.ngroups - 1; i >= 0 && current < 0; i--)
-		for (k = 0; k < sv.groups[i]->nprocs; k++)
-			if (!is_stopped_state(sv.groups[i]->procs[k].state))
-				current = i;
-	if (current >= 0)
-		for (k = sv.groups[current]->nprocs - 1; k >= 0; k--) {
-			struct proc *p = &sv.groups[current]->procs[k];
+	for (i = sv.ngroups - 1; i >= 0 && !grp_unstopped(sv.groups[i]); i--)
+		;
+	if (i >= 0) {
+		struct procgroup *g = sv.groups[i];
+		for (i = g->nprocs - 1; i >= 0; i--) {
+			struct proc *p = g->byprio[i];
 			if (p->state == ST_BACKOFF)
 				proc_change(p, ST_FATAL, L_INFO, NULL);
-			else if ((p->state == ST_RUNNING || p->state == ST_STARTING) && !p->killing)
+			else if (p->state == ST_RUNNING || p->state == ST_STARTING)
 				proc_stop(p);
 		}
+	}
 	names[0] = '\0';
-	for (i = 0; i < sv.ngroups; i++)
-		for (k = 0; k < sv.groups[i]->nprocs; k++)
-			if (!is_stopped_state(sv.groups[i]->procs[k].state)) {
-				left++;
-				if (len < sizeof names - 1)
-					len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
-					                        len ? ", " : "", sv.groups[i]->procs[k].cf->name);
-			}
+	for (i = 0; i < sv.nprocs; i++)
+		if (!is_stopped_state(sv.procs[i]->state)) {
+			left++;
+			if (len < sizeof names - 1)
+				len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+				                        len ? ", " : "", sv.procs[i]->cf->name);
+		}
 	if (left && now_ms() - sv.lastdielog >= 3000) {
 		sv.lastdielog = now_ms();
 		log_msg(L_INFO, "waiting for %s to die", names);
@@ -4410,7 +4504,6 @@ struct client {
 	int status;                 /* exit status so far: the last error wins */
 	struct proc **waiting;      /* processes whose outcome is not known yet */
 	int nwaiting;
-	int64_t lastwaitlog;
 };
 
 static int ctl_need_auth(void)
@@ -4570,16 +4663,11 @@ static int proc_cmp_lexical(const void *a, const void *b)
 /* Every process, sorted by group name then process name.  Caller frees. */
 static struct proc **all_procs_lexical(int *n)
 {
-	struct proc **v;
-	int i, k;
+	struct proc **v = xcalloc((size_t)sv.nprocs, sizeof *v);
 
-	for (*n = 0, i = 0; i < sv.ngroups; i++)
-		*n += sv.groups[i]->nprocs;
-	v = xcalloc((size_t)*n, sizeof *v);
-	for (*n = 0, i = 0; i < sv.ngroups; i++)
-		for (k = 0; k < sv.groups[i]->nprocs; k++)
-			v[(*n)++] = &sv.groups[i]->procs[k];
-	qsort(v, (size_t)*n, sizeof *v, proc_cmp_lexical);
+	memcpy(v, sv.procs, (size_t)sv.nprocs * sizeof *v);
+	qsort(v, (size_t)sv.nprocs, sizeof *v, proc_cmp_lexical);
+	*n = sv.nprocs;
 	return v;
 }
 
@@ -4657,14 +4745,21 @@ static int ctl_stop_done(struct client *c, struct proc *p)
 	return 1;
 }
 
-/* Start one process for a client (supervisord's startProcess): report what
- * is known now, or wait for it. */
+/* Start one process for a client, checking in supervisord's order
+ * (startProcess): the command, running already, unknown state, a child still
+ * stopping.  Report what is known now, or wait for it. */
 static void ctl_start_proc(struct client *c, struct proc *p)
 {
 	struct strv argv = { 0 };
 	char *path, err[512];
-	enum cmdcheck chk;
+	enum cmdcheck chk = proc_command(p, &argv, &path, err, sizeof err);
 
+	strv_free(&argv);
+	free(path);
+	if (chk != CMD_OK) {
+		ctl_fault(c, proc_namespec(p), chk == CMD_NOFILE ? F_NO_FILE : F_NOT_EXEC, 0);
+		return;
+	}
 	if (is_running_state(p->state)) {
 		ctl_fault(c, proc_namespec(p), F_ALREADY, 1);
 		return;
@@ -4674,11 +4769,9 @@ static void ctl_start_proc(struct client *c, struct proc *p)
 		c->status = SV_EXIT_ERROR;
 		return;
 	}
-	chk = proc_command(p, &argv, &path, err, sizeof err);
-	strv_free(&argv);
-	free(path);
-	if (chk != CMD_OK) {
-		ctl_fault(c, proc_namespec(p), chk == CMD_NOFILE ? F_NO_FILE : F_NOT_EXEC, 0);
+	if (p->pid) {               /* STOPPING: its child is still there */
+		log_msg(L_WARN, "process '%s' already running", p->cf->name);
+		ctl_fault(c, proc_namespec(p), F_ABNORMAL, 0);
 		return;
 	}
 	proc_spawn(p);
@@ -4701,6 +4794,7 @@ static void ctl_stop_proc(struct client *c, struct proc *p)
 		c->status = SV_EXIT_ERROR;
 		return;
 	}
+	p->lastwaitlog = now_ms() - 2000 + 50;  /* first "waiting" line after 50 ms */
 	if (!ctl_stop_done(c, p))
 		ctl_wait_on(c, p);
 }
@@ -4715,7 +4809,7 @@ static void ctl_act_group(struct client *c, struct procgroup *only)
 		if (only && sv.groups[i] != only)
 			continue;
 		for (k = 0; k < sv.groups[i]->nprocs; k++) {
-			struct proc *p = &sv.groups[i]->procs[k];
+			struct proc *p = sv.groups[i]->byprio[k];
 			if (c->phase == PH_START && !is_running_state(p->state))
 				ctl_start_proc(c, p);
 			else if (c->phase == PH_STOP && is_running_state(p->state))
@@ -4755,6 +4849,12 @@ static void ctl_act_word(struct client *c, const char *word)
 static void ctl_continue(struct client *c)
 {
 	while (c->nwaiting == 0) {
+		if (c->phase == PH_START && sv.mood != M_RUNNING) {
+			ctl_line(c, "error: SHUTDOWN_STATE: supervise is shutting down");
+			c->status = SV_EXIT_ERROR;
+			ctl_end(c);
+			return;
+		}
 		if (c->argi == 0 && has_word(&c->args, "all")) {
 			c->argi = c->args.n;
 			ctl_act_group(c, NULL);
@@ -4788,24 +4888,23 @@ static void ctl_notify(struct proc *p)
 	}
 }
 
-/* A stop that takes long says so in the main log every 2 s (spec 2.5). */
+/* A stop a client waits for says so in the main log every 2 s (spec 2.5).
+ * Returns when the next line is due (0: none). */
 static int64_t ctl_wait_report(int64_t now)
 {
 	struct client *c;
 	int64_t next = 0;
 	int i;
 
-	for (c = sv.clients; c; c = c->next) {
-		if (c->phase != PH_STOP || !c->nwaiting)
-			continue;
-		if (now - c->lastwaitlog >= 2000) {
-			c->lastwaitlog = now;
-			for (i = 0; i < c->nwaiting; i++)
-				log_msg(L_INFO, "waiting for %s to stop", c->waiting[i]->cf->name);
+	for (c = sv.clients; c; c = c->next)
+		for (i = 0; c->phase == PH_STOP && i < c->nwaiting; i++) {
+			struct proc *p = c->waiting[i];
+			if (now - p->lastwaitlog >= 2000) {
+				p->lastwaitlog = now;
+				log_msg(L_INFO, "waiting for %s to stop", p->cf->name);
+			}
+			next = min_due(next, p->lastwaitlog + 2000);
 		}
-		if (!next || c->lastwaitlog + 2000 < next)
-			next = c->lastwaitlog + 2000;
-	}
 	return next;
 }
 
@@ -4819,7 +4918,6 @@ static void ctl_start_stop(struct client *c, enum phase ph, int restart, const c
 	}
 	c->phase = ph;
 	c->restart = restart;
-	c->lastwaitlog = now_ms();
 	ctl_continue(c);
 }
 
@@ -5007,6 +5105,7 @@ static void ctl_take_requests(struct client *c)
 		ctl_line(c, "Error: request longer than %d bytes", SV_REQ_MAX);
 		c->status = SV_EXIT_ARGS;
 		ctl_end(c);
+		c->inlen = 0;
 		c->closing = DRAIN;
 	}
 }
@@ -5068,6 +5167,18 @@ static void ctl_free(struct client *c)
 	free(c->waiting);
 	free(c->out);
 	free(c);
+}
+
+/* Say what can still be said to every client, then close them all. */
+static void ctl_drop_all(void)
+{
+	struct client *c;
+
+	while ((c = sv.clients)) {
+		sv.clients = c->next;
+		ctl_flush(c);
+		ctl_free(c);
+	}
 }
 
 /* Serve requests that waited behind a finished one, write what is queued,
@@ -5158,12 +5269,11 @@ static void loop_signal(int sig)
 
 static struct proc *proc_by_pid(pid_t pid)
 {
-	int i, k;
+	int i;
 
-	for (i = 0; i < sv.ngroups; i++)
-		for (k = 0; k < sv.groups[i]->nprocs; k++)
-			if (sv.groups[i]->procs[k].pid == pid)
-				return &sv.groups[i]->procs[k];
+	for (i = 0; i < sv.nprocs; i++)
+		if (sv.procs[i]->pid == pid)
+			return sv.procs[i];
 	return NULL;
 }
 
@@ -5188,38 +5298,29 @@ static void loop_reap(void)
 static void loop_deadlines(void)
 {
 	int64_t now = now_ms();
-	int i, k;
+	int i;
 
-	for (i = 0; i < sv.ngroups; i++)
-		for (k = 0; k < sv.groups[i]->nprocs; k++) {
-			struct proc *p = &sv.groups[i]->procs[k];
-			if (p->due && p->due <= now)
-				proc_due(p);
-		}
+	for (i = 0; i < sv.nprocs; i++)
+		if (sv.procs[i]->due && sv.procs[i]->due <= now)
+			proc_due(sv.procs[i]);
 }
 
-/* The next deadline of any process (0: none). */
+/* The next deadline of any process (0: none).  A spawn that waits for the
+ * shutdown to end is no deadline. */
 static int64_t loop_next_due(void)
 {
 	int64_t next = 0;
-	int i, k;
+	int i;
 
-	for (i = 0; i < sv.ngroups; i++)
-		for (k = 0; k < sv.groups[i]->nprocs; k++) {
-			int64_t d = sv.groups[i]->procs[k].due;
-			/* a spawn that waits for the shutdown is no deadline */
-			if (d && (sv.mood == M_RUNNING || sv.groups[i]->procs[k].state == ST_STARTING
-			          || sv.groups[i]->procs[k].state == ST_STOPPING)
-			    && (!next || d < next))
-				next = d;
-		}
+	for (i = 0; i < sv.nprocs; i++) {
+		const struct proc *p = sv.procs[i];
+		if (p->due && (sv.mood == M_RUNNING || p->state == ST_STARTING
+		               || p->state == ST_STOPPING))
+			next = min_due(next, p->due);
+	}
 	return next;
 }
 
-static int64_t min_due(int64_t a, int64_t b)
-{
-	return !a ? b : !b ? a : a < b ? a : b;
-}
 
 /* The fds to watch: the self-pipe, the listening sockets, the clients, the
  * children's pipes; `who` says which process pipe each slot is. */
@@ -5249,22 +5350,20 @@ static void watch_add(struct watch *w, int fd, short events, struct proc *p, int
 static void watch_build(struct watch *w)
 {
 	struct client *c;
-	int i, k, s;
+	int i, s;
 
 	w->n = 0;
 	watch_add(w, sv.sigpipe[0], POLLIN, NULL, -1);
 	for (i = 0; sv.listenfd && i < sv.cf.nservers; i++)
 		if (sv.listenfd[i] >= 0)
 			watch_add(w, sv.listenfd[i], POLLIN, NULL, -3);
-	for (c = sv.clients; c; c = c->next)   /* no POLLIN after EOF: it would spin */
-		watch_add(w, c->fd, (short)((c->closing ? 0 : POLLIN) | (c->outlen ? POLLOUT : 0)),
-		          NULL, -2);
-	for (i = 0; i < sv.ngroups; i++)
-		for (k = 0; k < sv.groups[i]->nprocs; k++)
-			for (s = 0; s < NSTREAMS; s++)
-				if (sv.groups[i]->procs[k].pipe[s] >= 0)
-					watch_add(w, sv.groups[i]->procs[k].pipe[s], POLLIN,
-					          &sv.groups[i]->procs[k], s);
+	for (c = sv.clients; c; c = c->next)   /* no POLLIN after EOF (it would spin) */
+		watch_add(w, c->fd, (short)((c->closing || c->inlen == sizeof c->in ? 0 : POLLIN)
+		                            | (c->outlen ? POLLOUT : 0)), NULL, -2);
+	for (i = 0; i < sv.nprocs; i++)
+		for (s = 0; s < NSTREAMS; s++)
+			if (sv.procs[i]->pipe[s] >= 0)
+				watch_add(w, sv.procs[i]->pipe[s], POLLIN, sv.procs[i], s);
 }
 
 static void watch_handle(struct watch *w)
@@ -5299,6 +5398,16 @@ static void watch_handle(struct watch *w)
 static void daemon_reload_finish(void);
 static void daemon_exit(void);
 
+/* Milliseconds until next, for poll: -1 (forever) with no deadline. */
+static int poll_timeout(int64_t next, int64_t now)
+{
+	if (!next)
+		return -1;
+	if (next <= now)
+		return 0;
+	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
+}
+
 /* The loop: reap, act on deadlines, move the shutdown along, wait.  With
  * nothing due the wait has no timeout, so an idle daemon never wakes. */
 static void loop_run(void)
@@ -5321,7 +5430,7 @@ static void loop_run(void)
 		if (sv.mood != M_RUNNING)
 			next = min_due(next, sv.lastdielog + 3000);
 		watch_build(&w);
-		if (poll(w.fds, (nfds_t)w.n, next ? (int)(next > now ? next - now : 0) : -1) > 0)
+		if (poll(w.fds, (nfds_t)w.n, poll_timeout(next, now)) > 0)
 			watch_handle(&w);
 	}
 	free(w.fds);
@@ -5449,26 +5558,34 @@ static void note_push(struct config *cf, enum level lv, char *text)
 	cf->notes[cf->nnotes++].text = text;
 }
 
+/* The notes supervisord logs about its user at every start and reload. */
+static void daemon_user_notes(struct config *cf)
+{
+	if (cf->user)
+		note_push(cf, L_INFO, xasprintf("Set uid to user %ld succeeded", (long)cf->uid));
+	else if (getuid() == 0)
+		note_push(cf, L_CRIT, xstrdup("Supervisor is running as root.  Privileges were "
+		          "not dropped because no user is specified in the config file.  If you "
+		          "intend to run as root, you can set user=root in the config file to "
+		          "avoid this message."));
+}
+
 /* user= in [supervisord]: groups, gid, uid, in that order (spec 5.3 step 2). */
 static int daemon_drop_privileges(char *err, size_t errlen)
 {
-	if (!sv.cf.user) {
-		if (getuid() == 0)
-			note_push(&sv.cf, L_CRIT, xstrdup("Supervisor is running as root.  Privileges "
-			          "were not dropped because no user is specified in the config file.  "
-			          "If you intend to run as root, you can set user=root in the config "
-			          "file to avoid this message."));
-		return 0;
-	}
-	if (sv.cf.uid == getuid())
+	struct passwd *pw;
+
+	if (!sv.cf.user || sv.cf.uid == getuid())
 		return 0;
 	if (getuid() != 0)
 		return errf(err, errlen, "Can't drop privilege as nonroot user");
-	if (initgroups(sv.cf.user, sv.cf.gid) < 0 || setgid(sv.cf.gid) < 0)
-		return errf(err, errlen, "Could not set groups of effective user: %s", strerror(errno));
+	pw = getpwuid(sv.cf.uid);
+	if (initgroups(pw ? pw->pw_name : sv.cf.user, sv.cf.gid) < 0)
+		return errf(err, errlen, "Could not set groups of effective user");
+	if (setgid(sv.cf.gid) < 0)
+		return errf(err, errlen, "Could not set group id of effective user");
 	if (setuid(sv.cf.uid) < 0)
-		return errf(err, errlen, "Could not set user id of effective user: %s", strerror(errno));
-	note_push(&sv.cf, L_INFO, xasprintf("Set uid to user %ld succeeded", (long)sv.cf.uid));
+		return errf(err, errlen, "Could not set user id of effective user");
 	return 0;
 }
 
@@ -5514,6 +5631,7 @@ static int daemon_raise_limits(char *err, size_t errlen)
  * and reload share. */
 static int daemon_realize(char *err, size_t errlen)
 {
+	daemon_user_notes(&sv.cf);
 	log_open();
 	log_notes(&sv.cf);
 	out_cleanup_autologs();
@@ -5557,6 +5675,7 @@ static void daemon_reload_finish(void)
 {
 	char err[ERRLEN];
 
+	ctl_drop_all();             /* they came in through the old servers */
 	daemon_release();
 	cfg_free(&sv.cf);
 	sv.cf = sv.next;
@@ -5571,31 +5690,22 @@ static void daemon_reload_finish(void)
 
 static void daemon_reopen_logs(void)
 {
-	int i, k, s;
+	int i, s;
 
 	log_msg(L_INFO, "supervisord logreopen");
 	logfile_close(&sv.log);
 	logfile_open(&sv.log);
-	for (i = 0; i < sv.ngroups; i++)
-		for (k = 0; k < sv.groups[i]->nprocs; k++)
-			for (s = 0; s < NSTREAMS; s++) {
-				struct proc *p = &sv.groups[i]->procs[k];
-				if (p->pipe[s] >= 0) {
-					logfile_close(&p->log[s]);
-					logfile_open(&p->log[s]);
-				}
+	for (i = 0; i < sv.nprocs; i++)
+		for (s = 0; s < NSTREAMS; s++)
+			if (sv.procs[i]->pipe[s] >= 0) {    /* the running ones (spec 3.4) */
+				logfile_close(&sv.procs[i]->log[s]);
+				logfile_open(&sv.procs[i]->log[s]);
 			}
 }
 
 static void daemon_exit(void)
 {
-	struct client *c;
-
-	while ((c = sv.clients)) {
-		sv.clients = c->next;
-		ctl_flush(c);
-		ctl_free(c);
-	}
+	ctl_drop_all();
 	daemon_release();
 	cfg_free(&sv.cf);
 	close(sv.sigpipe[0]);
@@ -5624,7 +5734,10 @@ static void daemon_detach(void)
 	sv.readyfd = ready[1];
 	log_msg(L_INFO, "daemonizing the supervisord process");
 	if (sv.cf.directory && chdir(sv.cf.directory) < 0)
-		log_msg(L_CRIT, "can't chdir into '%s': %s", sv.cf.directory, strerror(errno));
+		log_msg(L_CRIT, "can't chdir into '%s': [Errno %d] %s: '%s'", sv.cf.directory,
+		        errno, strerror(errno), sv.cf.directory);
+	else if (sv.cf.directory)
+		log_msg(L_INFO, "set current directory: '%s'", sv.cf.directory);
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);
@@ -5643,6 +5756,18 @@ static void daemon_ready(void)
 		close(sv.readyfd);
 		sv.readyfd = -1;
 	}
+}
+
+/* Hold fds 0-2 before opening anything: started with them closed, the
+ * daemon would put its signal pipe there and /dev/null over it later. */
+static void fds_std_hold(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd < 3)
+		;
+	if (fd > 2)
+		close(fd);
 }
 
 /* Children must get fds 0-2 only.  Ours are close-on-exec from birth; mark
@@ -5924,6 +6049,7 @@ int main(int argc, char **argv)
 	enum act act;
 
 	sv.argv0 = argv[0];
+	fds_std_hold();
 	act = opts_parse(argc, argv);
 	main_load(act);
 	if (daemon_drop_privileges(err, sizeof err) < 0 || daemon_raise_limits(err, sizeof err) < 0)
