@@ -206,15 +206,33 @@ answers() {
 	"$SUPERVISECTL" -c "$CTLCONF" pid >/dev/null 2>&1
 }
 
-# start_daemon [ARGS...]: run the daemon in the foreground (-n) in the
-# background, and wait until its socket answers
-start_daemon() {
-	"$SUPERVISE" -n -c "$CONF" "$@" >>"$T/daemon.out" 2>&1 &
+# start_cmd CMD...: run CMD (a daemon command line) in the background and
+# wait until the socket answers
+start_cmd() {
+	"$@" >>"$T/daemon.out" 2>&1 &
 	DPID=$!
 	if until_ok 10 answers_or_died && alive "$DPID"; then return 0; fi
 	fail "daemon starts" "socket did not answer within 10 s: $(tail -n 5 "$T/daemon.out")"
 	return 1
 }
+
+# start_daemon [ARGS...]: the daemon in the foreground (-n), in the background
+start_daemon() { start_cmd "$SUPERVISE" -n -c "$CONF" "$@"; }
+
+# daemon_pid FILE: the pid in a pidfile once it is written
+daemon_pid() {
+	until_ok 5 test -s "$1"
+	cat "$1" 2>/dev/null
+}
+
+# umask_of PID: the Umask line of /proc/PID/status
+umask_of() { sed -n 's/^Umask:[[:space:]]*//p' "/proc/$1/status"; }
+
+# no_ts FILE: the file has no main-log line
+no_ts() { ! grep -Eq "$TS" "$1" 2>/dev/null; }
+
+# environ_has PID VAR=VALUE: the process's environment holds the pair
+environ_has() { tr '\0' '\n' <"/proc/$1/environ" | grep -qxF -- "$2"; }
 
 answers_or_died() { dead "$DPID" || answers; }
 

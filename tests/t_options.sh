@@ -5,27 +5,6 @@
 
 need prlimit
 
-# start_cmd CMD...: like start_daemon, but runs CMD as given (no -n added)
-start_cmd() {
-	"$@" >"$T/daemon.out" 2>&1 &
-	DPID=$!
-	if until_ok 10 answers_or_died && alive "$DPID"; then return 0; fi
-	fail "daemon starts" "socket did not answer within 10 s: $(tail -n 5 "$T/daemon.out")"
-	return 1
-}
-
-# daemon_pid FILE: the pid in a pidfile once it is written
-daemon_pid() {
-	until_ok 5 test -s "$1"
-	cat "$1" 2>/dev/null
-}
-
-# umask_of PID: the Umask line of /proc/PID/status
-umask_of() { sed -n 's/^Umask:[[:space:]]*//p' "/proc/$1/status"; }
-
-# no_ts FILE: the file has no main-log line
-no_ts() { ! grep -Eq "$TS" "$1" 2>/dev/null; }
-
 # conf_file EXTRA: a config whose [supervisord] values the command line
 # overrides (the file never names the paths the checks look at)
 conf_file() {

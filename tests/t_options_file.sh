@@ -5,26 +5,6 @@
 
 need prlimit
 
-# start_cmd CMD...: like start_daemon, but runs CMD as given (no -n added)
-start_cmd() {
-	"$@" >"$T/daemon.out" 2>&1 &
-	DPID=$!
-	if until_ok 10 answers_or_died && alive "$DPID"; then return 0; fi
-	fail "daemon starts" "socket did not answer within 10 s: $(tail -n 5 "$T/daemon.out")"
-	return 1
-}
-
-daemon_pid() {
-	until_ok 5 test -s "$1"
-	cat "$1" 2>/dev/null
-}
-
-umask_of() { sed -n 's/^Umask:[[:space:]]*//p' "/proc/$1/status"; }
-no_ts() { ! grep -Eq "$TS" "$1" 2>/dev/null; }
-
-# environ_has PID VAR=VALUE: the process's environment holds the pair
-environ_has() { tr '\0' '\n' <"/proc/$1/environ" | grep -qxF -- "$2"; }
-
 # conf_sections SUPERVISORD-LINES: the whole header; programs are appended
 conf_sections() {
 	cat >"$CONF" <<EOF

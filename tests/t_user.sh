@@ -20,15 +20,6 @@ status_ids() {
 	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s ' \t' '\n' |
 		grep . | { [ "$2" = Groups ] && sort -n || cat; } | tr '\n' ' ' | sed 's/ $//'
 }
-environ_has() { tr '\0' '\n' <"/proc/$1/environ" | grep -qxF -- "$2"; }
-
-start_cmd() {
-	"$@" >"$T/daemon.out" 2>&1 &
-	DPID=$!
-	if until_ok 10 answers_or_died && alive "$DPID"; then return 0; fi
-	fail "daemon starts" "socket did not answer within 10 s: $(tail -n 5 "$T/daemon.out")"
-	return 1
-}
 
 # ---- program user= --------------------------------------------------------
 conf_base
