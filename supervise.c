@@ -5968,8 +5968,10 @@ static enum act opts_parse(int argc, char **argv)
 		}
 		if (arg[1] == '-') {
 			size_t n = strcspn(arg + 2, "=");
-			char *name = xasprintf("--%s", (o = opt_long(arg + 2, n))->long_);
 			const char *val = arg[2 + n] == '=' ? arg + 3 + n : NULL;
+			char name[32];
+
+			snprintf(name, sizeof name, "--%s", (o = opt_long(arg + 2, n))->long_);
 
 			if (o->kind < O_STR && val)
 				usage_error("option %s must not have an argument", name);
