@@ -3403,10 +3403,12 @@ static const char cfg_sample[] =
 
 /* ---- 5. main log ------------------------------------------------------ */
 
-/* Names of errno values as supervisord prints them ("ENOENT"). */
+/* Names of errno values as supervisord prints them ("ENOENT").  Names in
+ * tables are char arrays, not pointers: in a position-independent binary
+ * every pointer costs a relocation (as in section 4). */
 static const char *errno_name(int e)
 {
-	static const struct { int e; const char *name; } t[] = {
+	static const struct { int e; char name[14]; } t[] = {
 		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
 		{ EINTR, "EINTR" }, { EIO, "EIO" }, { E2BIG, "E2BIG" },
 		{ ENOEXEC, "ENOEXEC" }, { EBADF, "EBADF" }, { EAGAIN, "EAGAIN" },
@@ -3571,7 +3573,7 @@ static void log_notes(const struct config *cf)
 
 /* ---- 6. child output -------------------------------------------------- */
 
-static const char *const stream_name[NSTREAMS] = { "stdout", "stderr" };
+static const char stream_name[NSTREAMS][7] = { "stdout", "stderr" };
 
 /* Make an empty AUTO log <childlogdir>/<name>-<stream>---<identifier>-XXXXXXXX.log,
  * mode 0600, never through a planted link (O_EXCL). */
@@ -4474,7 +4476,7 @@ static int grp_shutdown_step(void)
 /* Faults, as supervisorctl words them, and the exit status each sets. */
 enum fault { F_BAD_NAME, F_NO_FILE, F_NOT_EXEC, F_ALREADY, F_SPAWN, F_ABNORMAL,
              F_NOT_RUNNING, F_FAILED };
-static const struct { const char *text; int status; } fault_info[] = {
+static const struct { char text[24]; int status; } fault_info[] = {
 	[F_BAD_NAME] = { "no such process", SV_EXIT_ERROR },
 	[F_NO_FILE] = { "no such file", SV_EXIT_ERROR },
 	[F_NOT_EXEC] = { "file is not executable", SV_EXIT_ERROR },
@@ -5035,7 +5037,7 @@ static void ctl_auth(struct client *c)
 }
 
 static const struct {
-	const char *name;
+	char name[10];
 	void (*run)(struct client *c);
 	int anytime;                /* allowed while shutting down */
 } commands[] = {
@@ -5823,7 +5825,7 @@ enum optkind { O_FLAG, O_HELP, O_VERSION, O_CHECK, O_DUMP, O_SAMPLE,
 
 static const struct option_def {
 	char short_;
-	const char *long_;
+	char long_[17];
 	enum optkind kind;
 	size_t off;                 /* where in struct cmdline */
 } options[] = {
