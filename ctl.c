@@ -642,14 +642,17 @@ static int in_line(char *buf, size_t size)
 	return got <= 0 && n == 0 ? -1 : (int)n;
 }
 
-/* A reply in transit: where we are in its current line, and its status. */
+/* A reply in transit: where we are in its current line, its status, and
+ * where the line goes (stdout, or stderr for a line marked SV_ERR). */
 enum { BOL, DOT, TEXT, END };
 struct reply {
 	int state, status;
+	FILE *out;
 };
 
-/* Copy the buffered part of a reply to stdout, dropping the stuffed dots.
- * Returns the exit status once the end line is complete, else -1. */
+/* Copy the buffered part of a reply to stdout (or stderr), dropping the
+ * stuffed dots.  Returns the exit status once the end line is complete,
+ * else -1. */
 static int reply_feed(struct reply *rp)
 {
 	while (srv.off < srv.len) {
@@ -658,15 +661,18 @@ static int reply_feed(struct reply *rp)
 
 		switch (rp->state) {
 		case BOL:       /* a dot here is stuffing or the end line */
-			rp->state = *p == SV_END ? (srv.off++, DOT) : TEXT;
+			rp->out = *p == SV_ERR ? (fflush(stdout), stderr) : stdout;
+			rp->state = *p == SV_END ? DOT : TEXT;
+			if (*p == SV_END || *p == SV_ERR)
+				srv.off++;
 			break;
 		case DOT:
-			rp->state = *p == SV_END ? TEXT : END;
+			rp->state = *p == SV_END || *p == SV_ERR ? TEXT : END;
 			break;
 		case TEXT:
 			nl = memchr(p, '\n', srv.len - srv.off);
 			n = nl ? (size_t)(nl + 1 - p) : srv.len - srv.off;
-			fwrite(p, 1, n, stdout);
+			fwrite(p, 1, n, rp->out ? rp->out : stdout);
 			srv.off += n;
 			rp->state = nl ? BOL : TEXT;
 			break;
@@ -722,7 +728,7 @@ static int conn_lost(struct reply *rp)
  * the connection is then dropped. */
 static int reply(int mode)
 {
-	struct reply rp = { BOL, 0 };
+	struct reply rp = { BOL, 0, NULL };
 	int st, more = 1;
 
 	while ((st = reply_feed(&rp)) < 0) {
@@ -746,7 +752,7 @@ static int reply(int mode)
 /* Send one request line and copy its reply. */
 static int request(const char *req, int mode)
 {
-	struct reply rp = { BOL, 0 };
+	struct reply rp = { BOL, 0, NULL };
 
 	if (conn_write(req, strlen(req)) < 0 || conn_write("\n", 1) < 0) {
 		if (g_intr)

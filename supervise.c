@@ -250,6 +250,7 @@ static struct {
 	int nprocs;
 	enum mood mood;
 	struct config next;         /* a reload's config, checked before anything stops */
+	struct config lastread;     /* the config as last read: avail, add, update use it */
 	struct logfile log;
 	int sigpipe[2];
 	int *listenfd;              /* one per server section; -1: not bound */
@@ -261,6 +262,7 @@ static struct {
 } sv = { .sigpipe = { -1, -1 }, .readyfd = -1 };
 
 static void ctl_notify(struct proc *p);
+static void ctl_follow_push(struct proc *p, int stream, const char *s, size_t n);
 static void proc_spawn(struct proc *p);
 
 /* ---- 3. utilities ----------------------------------------------------- */
@@ -3517,6 +3519,7 @@ static void log_emit(const char *line, size_t n)
 		sv.log.failing = 0;
 	if (sv.cf.nodaemon && !sv.cf.silent && fwrite(line, 1, n, stdout) == n)
 		fflush(stdout);
+	ctl_follow_push(NULL, 0, line, n);
 }
 
 /* The main log: "YYYY-MM-DD HH:MM:SS,mmm LEVL message" (spec 3.3). */
@@ -3642,6 +3645,15 @@ static void out_cleanup_autologs(void)
 	closedir(d);
 }
 
+/* The file a stream of p is logged to, or NULL (NONE, syslog only, or the
+ * stderr of redirect_stderr). */
+static const char *out_path(const struct proc *p, int i)
+{
+	const struct logconf *lc = &p->cf->log[i];
+
+	return lc->kind == LOG_PATH ? lc->path : lc->kind == LOG_AUTO ? p->autolog[i] : NULL;
+}
+
 /* Point each stream's log at its file for a new spawn (files are opened
  * afresh at every spawn, in append mode). */
 static void out_open(struct proc *p)
@@ -3653,8 +3665,7 @@ static void out_open(struct proc *p)
 		struct logfile *lf = &p->log[i];
 
 		logfile_close(lf);
-		lf->path = lc->kind == LOG_PATH ? lc->path
-		         : lc->kind == LOG_AUTO ? p->autolog[i] : NULL;
+		lf->path = (char *)out_path(p, i);
 		lf->maxbytes = lc->maxbytes;
 		lf->backups = lc->backups;
 		lf->failing = 0;
@@ -3690,6 +3701,7 @@ static void out_deliver(struct proc *p, int i, char *buf, size_t n)
 
 	if (sv.cf.strip_ansi)
 		n = out_strip_ansi(buf, n);
+	ctl_follow_push(p, i, buf, n);
 	if (lf->path) {
 		if (logfile_write(lf, buf, n) < 0) {
 			if (!lf->failing)
@@ -4374,20 +4386,17 @@ static void grp_free(struct procgroup *g)
 }
 
 /* Create every group of sv.cf, in its (priority, name) order. */
+static void grp_index(void);
+
 static void grp_create_all(void)
 {
-	int i, k;
+	int i;
 
 	sv.groups = xcalloc((size_t)sv.cf.ngroups, sizeof *sv.groups);
 	for (i = 0; i < sv.cf.ngroups; i++)
 		sv.groups[i] = grp_create(&sv.cf.groups[i]);
 	sv.ngroups = sv.cf.ngroups;
-	for (sv.nprocs = 0, i = 0; i < sv.ngroups; i++)
-		sv.nprocs += sv.groups[i]->nprocs;
-	sv.procs = xcalloc((size_t)sv.nprocs, sizeof *sv.procs);
-	for (sv.nprocs = 0, i = 0; i < sv.ngroups; i++)
-		for (k = 0; k < sv.groups[i]->nprocs; k++)
-			sv.procs[sv.nprocs++] = &sv.groups[i]->procs[k];
+	grp_index();
 }
 
 static void grp_free_all(void)
@@ -4421,6 +4430,140 @@ static struct proc *grp_find_proc(const struct procgroup *g, const char *name)
 		if (strcmp(g->procs[i].cf->name, name) == 0)
 			return &g->procs[i];
 	return NULL;
+}
+
+static char *xstrdup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* A deep copy of a group's configuration: the last read config keeps its
+ * own copy for avail and add. */
+static void gconf_copy(struct gconf *to, const struct gconf *from)
+{
+	int i, k;
+
+	*to = *from;
+	to->name = xstrdup(from->name);
+	to->procs = xcalloc((size_t)from->nprocs, sizeof *to->procs);
+	for (i = 0; i < from->nprocs; i++) {
+		struct pconf *d = &to->procs[i];
+		const struct pconf *o = &from->procs[i];
+
+		*d = *o;
+		d->name = xstrdup_or_null(o->name);
+		d->program = xstrdup_or_null(o->program);
+		d->command = xstrdup_or_null(o->command);
+		d->directory = xstrdup_or_null(o->directory);
+		d->user = xstrdup_or_null(o->user);
+		d->serverurl = xstrdup_or_null(o->serverurl);
+		memset(&d->env, 0, sizeof d->env);
+		for (k = 0; k < o->env.n; k++)
+			strv_push(&d->env, xstrdup(o->env.v[k]));
+		for (k = 0; k < NSTREAMS; k++)
+			d->log[k].path = xstrdup_or_null(o->log[k].path);
+	}
+}
+
+/* Rebuild the flat list of processes after groups came or went. */
+static void grp_index(void)
+{
+	int i, k;
+
+	free(sv.procs);
+	for (sv.nprocs = 0, i = 0; i < sv.ngroups; i++)
+		sv.nprocs += sv.groups[i]->nprocs;
+	sv.procs = xcalloc((size_t)sv.nprocs, sizeof *sv.procs);
+	for (sv.nprocs = 0, i = 0; i < sv.ngroups; i++)
+		for (k = 0; k < sv.groups[i]->nprocs; k++)
+			sv.procs[sv.nprocs++] = &sv.groups[i]->procs[k];
+}
+
+/* Add a running group from a configuration (copied), in (priority, name)
+ * order; its autostart processes start at once. */
+static void grp_add(const struct gconf *gc)
+{
+	struct gconf copy;
+	struct procgroup *g;
+	int i;
+
+	gconf_copy(&copy, gc);
+	g = grp_create(&copy);
+	sv.groups = xrealloc(sv.groups, (size_t)(sv.ngroups + 1) * sizeof *sv.groups);
+	for (i = sv.ngroups; i > 0 && (sv.groups[i - 1]->cf.priority > g->cf.priority
+	     || (sv.groups[i - 1]->cf.priority == g->cf.priority
+	         && strcmp(sv.groups[i - 1]->cf.name, g->cf.name) > 0)); i--)
+		sv.groups[i] = sv.groups[i - 1];
+	sv.groups[i] = g;
+	sv.ngroups++;
+	grp_index();
+}
+
+static void ctl_forget_group(const struct procgroup *g);
+
+/* Remove a stopped group. */
+static void grp_remove(struct procgroup *g)
+{
+	int i;
+
+	ctl_forget_group(g);
+	for (i = 0; i < sv.ngroups && sv.groups[i] != g; i++)
+		;
+	memmove(sv.groups + i, sv.groups + i + 1, (size_t)(sv.ngroups - i - 1) * sizeof *sv.groups);
+	sv.ngroups--;
+	grp_free(g);
+	grp_index();
+}
+
+/* The group of this name in the last read configuration, or NULL. */
+static const struct gconf *grp_configured(const char *name)
+{
+	int i;
+
+	for (i = 0; i < sv.lastread.ngroups; i++)
+		if (strcmp(sv.lastread.groups[i].name, name) == 0)
+			return &sv.lastread.groups[i];
+	return NULL;
+}
+
+/* Read the config files again into sv.lastread (what avail, add and update
+ * use); the running groups stay as they are.  -1 with the error. */
+static int grp_reread(char *err, size_t errlen)
+{
+	struct strv errors = { 0 };
+	struct config cf;
+
+	memset(&cf, 0, sizeof cf);
+	if (cfg_load(&cf, &sv.cl, &errors) < 0) {
+		snprintf(err, errlen, "%s", errors.n ? errors.v[0] : "configuration error");
+		strv_free(&errors);
+		cfg_free(&cf);
+		return -1;
+	}
+	strv_free(&errors);
+	cfg_free(&sv.lastread);
+	sv.lastread = cf;
+	return 0;
+}
+
+/* What changed between the last read configuration and the running groups
+ * (supervisord's diff_to_active): added and changed in config order,
+ * removed in running order. */
+static void grp_changes(struct strv *added, struct strv *changed, struct strv *removed)
+{
+	const struct procgroup *g;
+	int i;
+
+	for (i = 0; i < sv.lastread.ngroups; i++) {
+		const struct gconf *gc = &sv.lastread.groups[i];
+		if (!(g = grp_find(gc->name)))
+			strv_push(added, xstrdup(gc->name));
+		else if (g->cf.digest != gc->digest)
+			strv_push(changed, xstrdup(gc->name));
+	}
+	for (i = 0; i < sv.ngroups; i++)
+		if (!grp_configured(sv.groups[i]->cf.name))
+			strv_push(removed, xstrdup(sv.groups[i]->cf.name));
 }
 
 static int grp_unstopped(const struct procgroup *g)
@@ -4487,7 +4630,7 @@ static const struct { char text[24]; int status; } fault_info[] = {
 	[F_FAILED] = { "failed", SV_EXIT_ERROR },
 };
 
-enum phase { PH_NONE, PH_STOP, PH_START };
+enum phase { PH_NONE, PH_STOP, PH_START, PH_FOLLOW, PH_UPDATE };
 
 struct client {
 	struct client *next;
@@ -4506,6 +4649,15 @@ struct client {
 	int status;                 /* exit status so far: the last error wins */
 	struct proc **waiting;      /* processes whose outcome is not known yet */
 	int nwaiting;
+	/* tail -f / maintail -f: what the client follows */
+	int following;
+	const struct proc *follow;  /* NULL with following: the main log */
+	int follow_stream;
+	int bol;                    /* raw text so far ends a line: dot-stuff the next */
+	int settle;                 /* a process it waits for changed state */
+	/* update: its steps ("r:G", "c:G", "a:G"), argi the current one */
+	struct strv steps;
+	int stopped, fails;         /* the current step's group was stopped; failures */
 };
 
 static int ctl_need_auth(void)
@@ -4535,22 +4687,39 @@ static void ctl_put(struct client *c, const char *s, size_t n)
 	c->outlen += n;
 }
 
-/* One reply line, dot-stuffed (supervise.h). */
-static void ctl_line(struct client *c, const char *fmt, ...)
+/* One reply line, dot-stuffed (supervise.h); marker SV_ERR sends it to
+ * the client's stderr, 0 to its stdout. */
+static void ctl_vline(struct client *c, char marker, const char *fmt, va_list ap)
 {
 	char buf[4096];
-	va_list ap;
-	int n;
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
 
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	if (n >= (int)sizeof buf)
 		n = (int)sizeof buf - 1;
-	if (buf[0] == SV_END)
-		ctl_put(c, buf, 1);
+	if (marker)
+		ctl_put(c, &marker, 1);
+	else if (buf[0] == SV_END || buf[0] == SV_ERR)
+		ctl_put(c, ".", 1);     /* text, not a marker */
 	ctl_put(c, buf, (size_t)n);
 	ctl_put(c, "\n", 1);
+}
+
+static void ctl_line(struct client *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctl_vline(c, 0, fmt, ap);
+	va_end(ap);
+}
+
+static void ctl_errline(struct client *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctl_vline(c, SV_ERR, fmt, ap);
+	va_end(ap);
 }
 
 /* End the reply with its exit status and get ready for the next request. */
@@ -4561,6 +4730,7 @@ static void ctl_end(struct client *c)
 
 	ctl_put(c, buf, (size_t)n);
 	strv_free(&c->args);
+	strv_free(&c->steps);
 	c->argi = 0;
 	c->phase = PH_NONE;
 	c->restart = 0;
@@ -4872,22 +5042,37 @@ static void ctl_continue(struct client *c)
 	}
 }
 
-/* A process changed state: settle what waiting clients were waiting for. */
+static void ctl_update_continue(struct client *c);
+
+/* A process changed state: its waiting clients settle their accounts in
+ * the loop, in the order they asked, so processes finishing together are
+ * reported in that order. */
 static void ctl_notify(struct proc *p)
 {
 	struct client *c;
 	int i;
 
-	for (c = sv.clients; c; c = c->next) {
-		int before = c->nwaiting;
-
+	for (c = sv.clients; c; c = c->next)
 		for (i = 0; i < c->nwaiting; i++)
-			if (c->waiting[i] == p && (c->phase == PH_START ? ctl_start_done(c, p)
-			                                                 : ctl_stop_done(c, p)))
-				c->waiting[i--] = c->waiting[--c->nwaiting];
-		if (before && !c->nwaiting)
-			ctl_continue(c);
+			if (c->waiting[i] == p)
+				c->settle = 1;
+}
+
+/* Report, in order, the waited-for processes that are done; go on with the
+ * request when none is left. */
+static void ctl_settle(struct client *c)
+{
+	int i, k;
+
+	c->settle = 0;
+	for (i = k = 0; i < c->nwaiting; i++) {
+		struct proc *p = c->waiting[i];
+		if (!(c->phase == PH_START ? ctl_start_done(c, p)
+		      : c->phase == PH_STOP ? ctl_stop_done(c, p) : is_stopped_state(p->state)))
+			c->waiting[k++] = p;
 	}
+	if (!(c->nwaiting = k))
+		c->phase == PH_UPDATE ? ctl_update_continue(c) : ctl_continue(c);
 }
 
 /* A stop a client waits for says so in the main log every 2 s (spec 2.5).
@@ -5006,6 +5191,543 @@ static void ctl_pid(struct client *c)
 	ctl_end(c);
 }
 
+/* ---- signal, clear ---- */
+
+/* supervisorctl's per-process result when a word names one process, a
+ * group or "all": each applies fn to the matching processes. */
+typedef void (*proc_fn)(struct client *c, struct proc *p, int whole);
+
+/* Apply fn to what each word of names names; errors as signal and clear
+ * print them.  whole: the process came in through a group or "all". */
+static void ctl_each(struct client *c, char **names, int n, proc_fn fn)
+{
+	struct procgroup *g;
+	struct proc *p;
+	int i, k, j;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], "all") == 0) {
+			for (k = 0; k < sv.ngroups; k++)
+				for (j = 0; j < sv.groups[k]->nprocs; j++)
+					fn(c, sv.groups[k]->byprio[j], 1);
+			return;
+		}
+	for (i = 0; i < n; i++)
+		switch (ctl_resolve(names[i], &g, &p)) {
+		case T_PROC:
+			fn(c, p, 0);
+			break;
+		case T_GROUP:
+			for (k = 0; k < g->nprocs; k++)
+				fn(c, g->byprio[k], 1);
+			break;
+		case T_NO_GROUP:
+			ctl_line(c, "%.*s: ERROR (no such group)", (int)strcspn(names[i], ":"),
+			         names[i]);
+			c->status = SV_EXIT_ERROR;
+			break;
+		case T_NO_PROC:
+			ctl_fault(c, names[i], F_BAD_NAME, 0);
+			break;
+		}
+}
+
+static int is_signallable(enum sv_state st)
+{
+	return st == ST_RUNNING || st == ST_STARTING || st == ST_STOPPING;
+}
+
+static int signal_wanted;   /* the signal of the request being served */
+
+/* signal one process: only itself, never its group (spec 4.3). */
+static void ctl_signal_proc(struct client *c, struct proc *p, int whole)
+{
+	if (whole && !is_signallable(p->state))
+		return;                 /* groups and "all" skip those */
+	if (signal_wanted < 0) {
+		ctl_line(c, "%s: ERROR (bad signal name)", proc_namespec(p));
+		c->status = SV_EXIT_ERROR;
+	} else if (!is_signallable(p->state))
+		ctl_fault(c, proc_namespec(p), F_NOT_RUNNING, 0);
+	else if (kill(p->pid, signal_wanted) < 0 && errno != ESRCH) {
+		ctl_line(c, "FAILED: %s: %s", proc_namespec(p), strerror(errno));
+		c->status = SV_EXIT_ERROR;
+	} else
+		ctl_line(c, "%s: signalled", proc_namespec(p));
+}
+
+static void ctl_signal(struct client *c)
+{
+	char err[ERRLEN];
+
+	if (c->args.n < 2) {
+		ctl_line(c, "Error: signal requires a signal name and a process name");
+		c->status = SV_EXIT_ERROR;
+	} else {
+		if (parse_signal(c->args.v[0], &signal_wanted, err, sizeof err) < 0)
+			signal_wanted = -1;
+		ctl_each(c, c->args.v + 1, c->args.n - 1, ctl_signal_proc);
+	}
+	ctl_end(c);
+}
+
+/* clear: empty the logs of a running process by deleting and reopening
+ * them; a stopped one answers "cleared" and keeps its logs (spec 3.4). */
+static void ctl_clear_proc(struct client *c, struct proc *p, int whole)
+{
+	int i;
+
+	(void)whole;
+	for (i = 0; i < NSTREAMS; i++)
+		if (p->pid && p->log[i].path) {
+			logfile_close(&p->log[i]);
+			unlink(p->log[i].path);
+			logfile_open(&p->log[i]);
+		}
+	ctl_line(c, "%s: cleared", proc_namespec(p));
+}
+
+static void ctl_clear(struct client *c)
+{
+	struct procgroup *g;
+	struct proc *p;
+	int i;
+
+	if (c->args.n == 0) {
+		ctl_line(c, "Error: clear requires a process name");
+		c->status = SV_EXIT_ERROR;
+	}
+	for (i = 0; i < c->args.n; i++)     /* a group is not a process here (quirk) */
+		if (ctl_resolve(c->args.v[i], &g, &p) == T_GROUP) {
+			ctl_line(c, "%.*s:None: ERROR (no such process)",
+			         (int)strcspn(c->args.v[i], ":"), c->args.v[i]);
+			c->status = SV_EXIT_ERROR;
+		} else
+			ctl_each(c, c->args.v + i, 1, ctl_clear_proc);
+	ctl_end(c);
+}
+
+/* ---- tail, maintail ---- */
+
+/* A log's raw bytes as reply text: dot-stuffed at every line start, across
+ * calls (c->bol), so streams can be sent chunk by chunk. */
+static void ctl_text(struct client *c, const char *s, size_t n)
+{
+	size_t i, from = 0;
+
+	for (i = 0; i < n; i++) {
+		if (c->bol && (s[i] == SV_END || s[i] == SV_ERR)) {
+			ctl_put(c, s + from, i - from);
+			ctl_put(c, ".", 1);
+			from = i;
+		}
+		c->bol = s[i] == '\n';
+	}
+	ctl_put(c, s + from, n - from);
+}
+
+/* Send a log file from offset on, as supervisord's readLog does: a negative
+ * offset is "the last -offset bytes", 0 the whole file.  -1 if it cannot be
+ * opened. */
+static int ctl_send_file(struct client *c, const char *path, long offset)
+{
+	char buf[16384];
+	struct stat st;
+	ssize_t n;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && offset < 0 && -offset < (long)st.st_size)
+		lseek(fd, st.st_size + offset, SEEK_SET);
+	else if (offset > 0)
+		lseek(fd, offset, SEEK_SET);
+	while ((n = read(fd, buf, sizeof buf)) > 0 && c->closing != DROP)
+		ctl_text(c, buf, (size_t)n);
+	close(fd);
+	return 0;
+}
+
+/* Start following: the banner, the last 1024 bytes, then every chunk the
+ * daemon writes (ctl_follow_push).  Nothing polls the file. */
+static void ctl_follow(struct client *c, const struct proc *p, int stream, const char *path)
+{
+	ctl_line(c, "==> Press Ctrl-C to exit <==");
+	ctl_send_file(c, path, -1024);
+	c->following = 1;
+	c->follow = p;
+	c->follow_stream = stream;
+	c->phase = PH_FOLLOW;
+}
+
+/* Did the log shrink under us (truncated by someone else) since we last
+ * wrote?  Asked only when someone follows it: one fstat, no polling. */
+static int follow_truncated(struct logfile *lf)
+{
+	struct stat st;
+
+	if (lf->fd < 0 || fstat(lf->fd, &st) < 0 || st.st_size >= lf->size)
+		return 0;
+	lf->size = st.st_size;
+	return 1;
+}
+
+/* A child's chunk (p) or a main-log line (p NULL) for the followers. */
+static void ctl_follow_push(struct proc *p, int stream, const char *s, size_t n)
+{
+	struct client *c;
+	int truncated = -1;
+
+	for (c = sv.clients; c; c = c->next)
+		if (c->following && c->follow == p && (!p || c->follow_stream == stream)) {
+			if (truncated < 0)
+				truncated = follow_truncated(p ? &p->log[stream] : &sv.log);
+			if (truncated)
+				ctl_text(c, c->bol ? "==> File truncated <==\n"
+				                   : "\n==> File truncated <==\n", c->bol ? 23 : 24);
+			ctl_text(c, s, n);
+		}
+}
+
+/* The byte count of a "-N" modifier, as supervisorctl reads it. */
+static int tail_bytes(const char *mod, long *bytes)
+{
+	char err[ERRLEN];
+
+	return parse_int(mod + 1, bytes, err, sizeof err);
+}
+
+static void ctl_tail(struct client *c)
+{
+	const char *mod = NULL, *name, *chan = "stdout";
+	char **a = c->args.v;
+	int n = c->args.n, stream;
+	long bytes = 1600;
+	struct procgroup *g;
+	struct proc *p;
+
+	if (n < 1 || n > 3) {
+		ctl_line(c, n < 1 ? "Error: too few arguments" : "Error: too many arguments");
+		goto bad;
+	}
+	if (a[0][0] == '-') {
+		mod = *a++;
+		n--;
+	}
+	if (n == 0) {
+		ctl_line(c, "Error: tail requires process name");
+		goto bad;
+	}
+	name = a[0];
+	if (n > 1) {
+		chan = str_case(a[n - 1], 0);
+		if (strcmp(chan, "stdout") && strcmp(chan, "stderr")) {
+			ctl_line(c, "Error: bad channel '%s'", chan);
+			goto bad;
+		}
+	}
+	if (mod && strcmp(mod, "-f") && tail_bytes(mod, &bytes) < 0) {
+		ctl_line(c, "Error: bad argument %s", mod);
+		goto bad;
+	}
+	stream = strcmp(chan, "stderr") == 0;
+	if (ctl_resolve(name, &g, &p) != T_PROC)
+		p = NULL;
+	if (mod && strcmp(mod, "-f") == 0) {
+		/* supervisorctl prints its banner, then the server's 404 on stderr */
+		if (!p || !out_path(p, stream) || access(out_path(p, stream), F_OK) < 0) {
+			ctl_line(c, "==> Press Ctrl-C to exit <==");
+			ctl_errline(c, "unix://%s/logtail/%s/%s Cannot read, status code 404",
+			            sv.cf.nservers ? sv.cf.servers[0].file : "", name, chan);
+			ctl_end(c);
+		} else
+			ctl_follow(c, p, stream, out_path(p, stream));
+		return;
+	}
+	if (!p) {
+		ctl_line(c, "%s: ERROR (no such process name)", name);
+		goto bad;
+	}
+	if (ctl_send_file(c, out_path(p, stream), -bytes) < 0) {
+		ctl_line(c, "%s: ERROR (no log file)", name);
+		goto bad;
+	}
+	ctl_text(c, "\n", 1);       /* supervisorctl prints the bytes and a newline */
+	ctl_end(c);
+	return;
+bad:
+	c->status = SV_EXIT_ERROR;
+	ctl_end(c);
+}
+
+static void ctl_maintail(struct client *c)
+{
+	const char *arg = c->args.n ? c->args.v[0] : NULL;
+	long bytes = 1600;
+
+	if (c->args.n > 1) {
+		ctl_line(c, "Error: too many arguments");
+		goto bad;
+	}
+	if (arg && strcmp(arg, "-f") && (arg[0] != '-' || tail_bytes(arg, &bytes) < 0)) {
+		ctl_line(c, "Error: bad argument %s", arg);
+		goto bad;
+	}
+	if (arg && strcmp(arg, "-f") == 0 && sv.log.path) {
+		ctl_follow(c, NULL, 0, sv.log.path);
+		return;
+	}
+	if (!arg || strcmp(arg, "-f")) {
+		if (ctl_send_file(c, sv.log.path, -bytes) == 0) {
+			ctl_text(c, "\n", 1);
+			ctl_end(c);
+			return;
+		}
+	}
+	ctl_line(c, "supervisord: ERROR (no log file)");
+bad:
+	c->status = SV_EXIT_ERROR;
+	ctl_end(c);
+}
+
+/* ---- avail, reread, add, remove, update ---- */
+
+/* A follower of a process that is going away: its stream ends. */
+static void ctl_forget_group(const struct procgroup *g)
+{
+	struct client *c;
+
+	for (c = sv.clients; c; c = c->next)
+		if (c->following && c->follow && c->follow->grp == g) {
+			c->following = 0;
+			c->follow = NULL;
+			c->closing = DROP;
+		}
+}
+
+/* avail lists processes of the last read config with their group. */
+struct avail {
+	const struct gconf *g;
+	const struct pconf *p;
+};
+
+static int ctl_cmp_avail(const void *a, const void *b)
+{
+	const struct avail *x = a, *y = b;
+	int c = strcmp(x->p->name, y->p->name);
+
+	return c ? c : x->p < y->p ? -1 : x->p > y->p;   /* stable, as Python's sort */
+}
+
+static void ctl_avail(struct client *c)
+{
+	struct avail *v;
+	char ns[512], prio[48];
+	int i, k, n = 0;
+
+	if (!ctl_no_args(c, "avail"))
+		return;
+	for (i = 0; i < sv.lastread.ngroups; i++)
+		n += sv.lastread.groups[i].nprocs;
+	v = xcalloc((size_t)n, sizeof *v);
+	for (n = 0, i = 0; i < sv.lastread.ngroups; i++)
+		for (k = 0; k < sv.lastread.groups[i].nprocs; k++, n++) {
+			v[n].g = &sv.lastread.groups[i];
+			v[n].p = &sv.lastread.groups[i].procs[k];
+		}
+	qsort(v, (size_t)n, sizeof *v, ctl_cmp_avail);
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].g->name, v[i].p->name) == 0)
+			snprintf(ns, sizeof ns, "%s", v[i].p->name);
+		else
+			snprintf(ns, sizeof ns, "%s:%s", v[i].g->name, v[i].p->name);
+		snprintf(prio, sizeof prio, "%d:%d", v[i].g->priority, v[i].p->priority);
+		ctl_line(c, "%-32s %-9s %-9s %s", ns, grp_find(v[i].g->name) ? "in use" : "avail",
+		         v[i].p->autostart ? "auto" : "manual", prio);
+	}
+	free(v);
+	ctl_end(c);
+}
+
+static int strv_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void ctl_reread(struct client *c)
+{
+	struct strv lines = { 0 }, added = { 0 }, changed = { 0 }, removed = { 0 };
+	char err[ERRLEN];
+	int i;
+
+	if (!ctl_no_args(c, "reread"))
+		return;
+	if (grp_reread(err, sizeof err) < 0) {
+		ctl_line(c, "ERROR: CANT_REREAD: %s", err);
+		c->status = SV_EXIT_ERROR;
+		ctl_end(c);
+		return;
+	}
+	grp_changes(&added, &changed, &removed);
+	for (i = 0; i < added.n; i++)
+		strv_push(&lines, xasprintf("%s: available", added.v[i]));
+	for (i = 0; i < changed.n; i++)
+		strv_push(&lines, xasprintf("%s: changed", changed.v[i]));
+	for (i = 0; i < removed.n; i++)
+		strv_push(&lines, xasprintf("%s: disappeared", removed.v[i]));
+	qsort(lines.v, (size_t)lines.n, sizeof *lines.v, strv_cmp);
+	for (i = 0; i < lines.n; i++)
+		ctl_line(c, "%s", lines.v[i]);
+	if (!lines.n)
+		ctl_line(c, "No config updates to processes");
+	strv_free(&lines);
+	strv_free(&added);
+	strv_free(&changed);
+	strv_free(&removed);
+	ctl_end(c);
+}
+
+static void ctl_add(struct client *c)
+{
+	const struct gconf *gc;
+	int i;
+
+	for (i = 0; i < c->args.n; i++) {
+		if (!(gc = grp_configured(c->args.v[i]))) {
+			ctl_line(c, "ERROR: no such process/group: %s", c->args.v[i]);
+			c->status = SV_EXIT_ERROR;
+		} else if (grp_find(gc->name))
+			ctl_line(c, "ERROR: process group already active");
+		else {
+			grp_add(gc);
+			ctl_line(c, "%s: added process group", gc->name);
+		}
+	}
+	ctl_end(c);
+}
+
+static void ctl_remove(struct client *c)
+{
+	struct procgroup *g;
+	int i;
+
+	for (i = 0; i < c->args.n; i++) {
+		if (!(g = grp_find(c->args.v[i]))) {
+			ctl_line(c, "ERROR: no such process/group: %s", c->args.v[i]);
+			c->status = SV_EXIT_ERROR;
+		} else if (grp_unstopped(g)) {
+			ctl_line(c, "ERROR: process/group still running: %s", c->args.v[i]);
+			c->status = SV_EXIT_ERROR;
+		} else {
+			grp_remove(g);
+			ctl_line(c, "%s: removed process group", c->args.v[i]);
+		}
+	}
+	ctl_end(c);
+}
+
+/* Stop every process of g that is not stopped; wait for them.  Returns
+ * how many stops failed. */
+static int ctl_stop_group(struct client *c, struct procgroup *g)
+{
+	int k, fails = 0;
+
+	for (k = 0; k < g->nprocs; k++) {
+		struct proc *p = g->byprio[k];
+		if (is_running_state(p->state) && proc_stop(p))
+			fails++;
+		if (!is_stopped_state(p->state))
+			ctl_wait_on(c, p);
+	}
+	return fails;
+}
+
+/* One step of an update: "r:G" remove, "c:G" replace, "a:G" add (spec 4.3,
+ * in supervisorctl's order).  Stopping a group waits; the step is taken
+ * again when the stops are done (c->stopped). */
+static void ctl_update_step(struct client *c, const char *step)
+{
+	const char *name = step + 2;
+	struct procgroup *g = grp_find(name);
+
+	if (step[0] != 'a' && g && !c->stopped) {
+		c->fails = ctl_stop_group(c, g);
+		c->stopped = 1;
+		if (c->nwaiting)
+			return;
+	}
+	if (step[0] != 'a')
+		ctl_line(c, "%s: stopped", name);
+	if (step[0] == 'r' && c->fails) {
+		ctl_line(c, "%s: has problems; not removing", name);
+		c->status = SV_EXIT_ERROR;
+	} else if (step[0] == 'r') {
+		if (g)
+			grp_remove(g);
+		ctl_line(c, "%s: removed process group", name);
+	} else {
+		if (g)
+			grp_remove(g);
+		if (grp_configured(name))
+			grp_add(grp_configured(name));
+		ctl_line(c, "%s: %s process group", name, step[0] == 'c' ? "updated" : "added");
+	}
+	c->stopped = 0;
+	c->fails = 0;
+	c->argi++;
+}
+
+static void ctl_update_continue(struct client *c)
+{
+	while (!c->nwaiting && c->argi < c->steps.n)
+		ctl_update_step(c, c->steps.v[c->argi]);
+	if (!c->nwaiting)
+		ctl_end(c);
+}
+
+/* Is name among the groups the update was asked for (none: all)? */
+static int update_wanted(const struct strv *only, const char *name)
+{
+	return only->n == 0 || has_word(only, name);
+}
+
+static void ctl_update(struct client *c)
+{
+	struct strv added = { 0 }, changed = { 0 }, removed = { 0 }, *only = &c->args;
+	char err[ERRLEN];
+	int i;
+
+	if (grp_reread(err, sizeof err) < 0) {
+		ctl_line(c, "error: CANT_REREAD: %s", err);
+		c->status = SV_EXIT_ERROR;
+		ctl_end(c);
+		return;
+	}
+	if (has_word(only, "all"))
+		strv_free(only);
+	grp_changes(&added, &changed, &removed);
+	for (i = 0; i < only->n; i++)
+		if (!grp_find(only->v[i]) && !has_word(&added, only->v[i])) {
+			ctl_line(c, "ERROR: no such group: %s", only->v[i]);
+			c->status = SV_EXIT_ERROR;
+		}
+	for (i = 0; i < removed.n; i++)
+		if (update_wanted(only, removed.v[i]))
+			strv_push(&c->steps, xasprintf("r:%s", removed.v[i]));
+	for (i = 0; i < changed.n; i++)
+		if (update_wanted(only, changed.v[i]))
+			strv_push(&c->steps, xasprintf("c:%s", changed.v[i]));
+	for (i = 0; i < added.n; i++)
+		if (update_wanted(only, added.v[i]))
+			strv_push(&c->steps, xasprintf("a:%s", added.v[i]));
+	strv_free(&added);
+	strv_free(&changed);
+	strv_free(&removed);
+	c->phase = PH_UPDATE;
+	c->argi = 0;
+	ctl_update_continue(c);
+}
+
 /* ---- requests ---- */
 
 /* Compare without leaking where the first difference is. */
@@ -5036,20 +5758,31 @@ static void ctl_auth(struct client *c)
 	ctl_end(c);
 }
 
+#define DOWN "error: SHUTDOWN_STATE: supervise is shutting down"
 static const struct {
 	char name[10];
 	void (*run)(struct client *c);
-	int anytime;                /* allowed while shutting down */
+	char down[56];              /* the answer while shutting down; "": run anyway */
 } commands[] = {
-	{ "status", ctl_status, 0 },
-	{ "start", ctl_start, 0 },
-	{ "stop", ctl_stop, 0 },
-	{ "restart", ctl_restart, 0 },
-	{ "reload", ctl_reload, 1 },
-	{ "shutdown", ctl_shutdown, 1 },
-	{ "version", ctl_version, 0 },
-	{ "pid", ctl_pid, 0 },
+	{ "status", ctl_status, DOWN },
+	{ "start", ctl_start, DOWN },
+	{ "stop", ctl_stop, DOWN },
+	{ "restart", ctl_restart, DOWN },
+	{ "reload", ctl_reload, "" },
+	{ "shutdown", ctl_shutdown, "" },
+	{ "version", ctl_version, DOWN },
+	{ "pid", ctl_pid, DOWN },
+	{ "signal", ctl_signal, DOWN },
+	{ "clear", ctl_clear, DOWN },
+	{ "tail", ctl_tail, DOWN },
+	{ "maintail", ctl_maintail, DOWN },
+	{ "avail", ctl_avail, "ERROR: supervisor shutting down" },
+	{ "reread", ctl_reread, "ERROR: supervisor shutting down" },
+	{ "add", ctl_add, "ERROR: shutting down" },
+	{ "remove", ctl_remove, DOWN },
+	{ "update", ctl_update, "ERROR: already shutting down" },
 };
+#undef DOWN
 
 /* Serve one request line. */
 static void ctl_request(struct client *c, char *line)
@@ -5076,8 +5809,8 @@ static void ctl_request(struct client *c, char *line)
 	}
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(cmd, commands[i].name) == 0) {
-			if (sv.mood != M_RUNNING && !commands[i].anytime) {
-				ctl_line(c, "error: SHUTDOWN_STATE: supervise is shutting down");
+			if (sv.mood != M_RUNNING && commands[i].down[0]) {
+				ctl_line(c, "%s", commands[i].down);
 				c->status = SV_EXIT_ERROR;
 				ctl_end(c);
 			} else
@@ -5123,6 +5856,7 @@ static void ctl_accept(int lfd)
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	c = xcalloc(1, sizeof *c);
 	c->fd = fd;
+	c->bol = 1;
 	c->authed = !ctl_need_auth();
 	c->next = sv.clients;
 	sv.clients = c;
@@ -5156,7 +5890,7 @@ static void ctl_read(struct client *c)
 	if (n > 0)
 		c->inlen += (size_t)n;
 	else if (n == 0)
-		c->closing = DRAIN;
+		c->closing = c->following ? DROP : DRAIN;  /* a stream ends when its reader goes */
 	else if (errno != EAGAIN && errno != EINTR)
 		c->closing = DROP;
 	ctl_take_requests(c);
@@ -5189,6 +5923,15 @@ static void ctl_service(void)
 {
 	struct client **cp = &sv.clients, *c;
 
+	int again, rounds;
+
+	/* settling one client may start or stop what another waits for */
+	for (again = 1, rounds = 0; again && rounds < 64; rounds++)
+		for (again = 0, c = sv.clients; c; c = c->next)
+			if (c->settle) {
+				ctl_settle(c);
+				again = 1;
+			}
 	while ((c = *cp)) {
 		ctl_take_requests(c);
 		ctl_flush(c);
@@ -5629,6 +6372,20 @@ static int daemon_raise_limits(char *err, size_t errlen)
 #endif
 }
 
+/* avail, add and update work from the config as last read: keep a copy of
+ * its groups (the running groups take over the originals). */
+static void daemon_keep_config(void)
+{
+	int i;
+
+	cfg_free(&sv.lastread);
+	memset(&sv.lastread, 0, sizeof sv.lastread);
+	sv.lastread.groups = xcalloc((size_t)sv.cf.ngroups, sizeof *sv.lastread.groups);
+	for (i = 0; i < sv.cf.ngroups; i++)
+		gconf_copy(&sv.lastread.groups[i], &sv.cf.groups[i]);
+	sv.lastread.ngroups = sv.cf.ngroups;
+}
+
 /* Log, groups and servers for the configuration in sv.cf: what start-up
  * and reload share. */
 static int daemon_realize(char *err, size_t errlen)
@@ -5637,6 +6394,7 @@ static int daemon_realize(char *err, size_t errlen)
 	log_open();
 	log_notes(&sv.cf);
 	out_cleanup_autologs();
+	daemon_keep_config();
 	grp_create_all();
 	if (srv_open_all(err, errlen) < 0)
 		return -1;
@@ -5709,6 +6467,7 @@ static void daemon_exit(void)
 {
 	ctl_drop_all();
 	daemon_release();
+	cfg_free(&sv.lastread);
 	cfg_free(&sv.cf);
 	close(sv.sigpipe[0]);
 	close(sv.sigpipe[1]);

@@ -7,13 +7,15 @@
  * ("status", "start web db", "stop grp:*").  A request line longer than
  * SV_REQ_MAX bytes is answered with an error and the connection is closed.
  *
- * The reply is the text supervisorctl would print, line by line.  A reply
- * line that starts with SV_END is sent with one more SV_END in front of it
- * (dot-stuffing, as in SMTP), and the reply ends with the line
+ * The reply is the text supervisorctl would print, line by line.  A line
+ * that supervisorctl prints on stderr starts with SV_ERR.  A reply line that
+ * starts with SV_END or SV_ERR as text is sent with one more SV_END in front
+ * of it (dot-stuffing, as in SMTP), and the reply ends with the line
  * SV_END <exit status>, e.g. ".0" or ".3": the exit status supervisorctl
  * would have exited with.  So `printf 'status\n' | nc -U /run/supervise.sock`
  * shows what `supervisorctl status` shows, followed by ".0".  A client may
- * send the next request after the end line.
+ * send the next request after the end line.  tail -f and maintail -f send
+ * the log as it grows and end only with an error.
  *
  * When the server has a username and password, the first request must be
  * "auth <user> <password>"; nothing else is accepted before it.
@@ -25,6 +27,7 @@
 #define SV_VERSION      "4.2.5"
 #define SV_REQ_MAX      4096    /* longest request line, newline included */
 #define SV_END          '.'     /* starts the end line of a reply */
+#define SV_ERR          '!'     /* starts a reply line meant for stderr */
 
 /* Exit statuses, as supervisorctl's (LSB init-script style) */
 enum sv_exit {
