@@ -182,6 +182,7 @@ struct config {
 	int strip_ansi;
 	struct strv environment;    /* "K=V" */
 	char *identifier;
+	char *control_fifo;         /* ours: commands written to this FIFO are run */
 	/* servers, control */
 	struct srvconf *servers;
 	int nservers;
@@ -2049,6 +2050,7 @@ static const struct optdef sv_opts[] = {
 	{"childlogdir", "", T_DIR, SV(childlogdir)},
 	{"nocleanup", "false", T_BOOL, SV(nocleanup)},
 	{"strip_ansi", "false", T_BOOL, SV(strip_ansi)},
+	{"control_fifo", "", T_DIRPATH, SV(control_fifo)},   /* ours: supervisord ignores it */
 };
 #define NSV ((int)(sizeof sv_opts / sizeof *sv_opts))
 
@@ -3071,7 +3073,7 @@ static void cfg_dump(const struct config *cf, FILE *out)
 {
 	/* logfile ... pidfile, umask, nodaemon, silent, minfds, minprocs,
 	 * nocleanup, childlogdir, user, directory, strip_ansi, identifier */
-	static const unsigned char order[] = {6, 7, 8, 9, 4, 11, 12, 0, 1, 14, 13, 3, 2, 15, 10};
+	static const unsigned char order[] = {6, 7, 8, 9, 4, 11, 12, 0, 1, 14, 13, 3, 2, 15, 10, 16};
 	struct sbuf b = {0};
 	int i;
 
@@ -3122,6 +3124,7 @@ static void cfg_free(struct config *cf)
 	free(cf->logfile);
 	free(cf->pidfile);
 	free(cf->childlogdir);
+	free(cf->control_fifo);
 	free(cf->user);
 	free(cf->directory);
 	free(cf->identifier);
@@ -4630,11 +4633,12 @@ static const struct { char text[24]; int status; } fault_info[] = {
 	[F_FAILED] = { "failed", SV_EXIT_ERROR },
 };
 
-enum phase { PH_NONE, PH_STOP, PH_START, PH_FOLLOW, PH_UPDATE };
+enum phase { PH_NONE, PH_STOP, PH_START, PH_FOLLOW, PH_UPDATE, PH_FG };
 
 struct client {
 	struct client *next;
-	int fd;
+	int fd;                     /* -1: the control FIFO's pseudo-client */
+	int srv;                    /* the server it came in by; -1: the FIFO */
 	int authed;
 	enum { OPEN, DRAIN, DROP } closing; /* DRAIN: finish the request, send, close */
 	char in[SV_REQ_MAX];
@@ -4652,7 +4656,7 @@ struct client {
 	/* tail -f / maintail -f: what the client follows */
 	int following;
 	const struct proc *follow;  /* NULL with following: the main log */
-	int follow_stream;
+	int follow_stream;          /* -1: both (fg) */
 	int bol;                    /* raw text so far ends a line: dot-stuff the next */
 	int settle;                 /* a process it waits for changed state */
 	/* update: its steps ("r:G", "c:G", "a:G"), argi the current one */
@@ -4660,20 +4664,11 @@ struct client {
 	int stopped, fails;         /* the current step's group was stopped; failures */
 };
 
-static int ctl_need_auth(void)
-{
-	int i;
-
-	for (i = 0; i < sv.cf.nservers; i++)
-		if (sv.cf.servers[i].username)
-			return 1;
-	return 0;
-}
 
 /* Queue bytes for the client; the loop writes them when it can. */
 static void ctl_put(struct client *c, const char *s, size_t n)
 {
-	if (c->closing == DROP)
+	if (c->closing == DROP || c->srv < 0)   /* the FIFO's answers go to the log */
 		return;
 	if (c->outlen + n > CLIENT_OUT_MAX) {
 		c->closing = DROP;      /* too far behind: drop it, never wait for it */
@@ -4696,6 +4691,10 @@ static void ctl_vline(struct client *c, char marker, const char *fmt, va_list ap
 
 	if (n >= (int)sizeof buf)
 		n = (int)sizeof buf - 1;
+	if (c->srv < 0) {
+		log_msg(L_INFO, "control_fifo: %s", buf);
+		return;
+	}
 	if (marker)
 		ctl_put(c, &marker, 1);
 	else if (buf[0] == SV_END || buf[0] == SV_ERR)
@@ -5043,6 +5042,7 @@ static void ctl_continue(struct client *c)
 }
 
 static void ctl_update_continue(struct client *c);
+static void ctl_fg_input(struct client *c);
 
 /* A process changed state: its waiting clients settle their accounts in
  * the loop, in the order they asked, so processes finishing together are
@@ -5052,10 +5052,13 @@ static void ctl_notify(struct proc *p)
 	struct client *c;
 	int i;
 
-	for (c = sv.clients; c; c = c->next)
+	for (c = sv.clients; c; c = c->next) {
 		for (i = 0; i < c->nwaiting; i++)
 			if (c->waiting[i] == p)
 				c->settle = 1;
+		if (c->phase == PH_FG && c->follow == p)
+			c->settle = 1;
+	}
 }
 
 /* Report, in order, the waited-for processes that are done; go on with the
@@ -5065,6 +5068,16 @@ static void ctl_settle(struct client *c)
 	int i, k;
 
 	c->settle = 0;
+	if (c->phase == PH_FG) {
+		if (c->follow->state != ST_RUNNING) {
+			ctl_line(c, "Process got killed");
+			ctl_line(c, "Exiting foreground");
+			c->following = 0;
+			c->follow = NULL;
+			ctl_end(c);
+		}
+		return;
+	}
 	for (i = k = 0; i < c->nwaiting; i++) {
 		struct proc *p = c->waiting[i];
 		if (!(c->phase == PH_START ? ctl_start_done(c, p)
@@ -5379,7 +5392,8 @@ static void ctl_follow_push(struct proc *p, int stream, const char *s, size_t n)
 	int truncated = -1;
 
 	for (c = sv.clients; c; c = c->next)
-		if (c->following && c->follow == p && (!p || c->follow_stream == stream)) {
+		if (c->following && c->follow == p
+		    && (!p || c->follow_stream == stream || c->follow_stream < 0)) {
 			if (truncated < 0)
 				truncated = follow_truncated(p ? &p->log[stream] : &sv.log);
 			if (truncated)
@@ -5728,7 +5742,92 @@ static void ctl_update(struct client *c)
 	ctl_update_continue(c);
 }
 
+/* ---- fg ---- */
+
+/* fg NAME: the process's output as it comes, and what the client sends
+ * goes to its stdin, until it stops running or the client leaves. */
+static void ctl_fg(struct client *c)
+{
+	struct procgroup *g;
+	struct proc *p = NULL;
+
+	if (c->args.n == 0)
+		ctl_line(c, "ERROR: no process name supplied");
+	else if (c->args.n > 1)
+		ctl_line(c, "ERROR: too many process names supplied");
+	else if (ctl_resolve(c->args.v[0], &g, &p) != T_PROC)
+		ctl_line(c, "ERROR: bad process name supplied");
+	else if (p->state != ST_RUNNING)
+		ctl_line(c, "ERROR: process not running");
+	else {
+		ctl_follow(c, p, 0, out_path(p, 0));
+		ctl_send_file(c, out_path(p, 1), -1024);
+		c->follow_stream = -1;
+		c->phase = PH_FG;
+		return;
+	}
+	c->status = SV_EXIT_ERROR;
+	ctl_end(c);
+}
+
+/* Hand what an fg client typed to the process; what its stdin cannot take
+ * now stays buffered (the client is not read meanwhile). */
+static void ctl_fg_input(struct client *c)
+{
+	ssize_t w;
+
+	if (!c->inlen || !c->follow || c->follow->stdin_fd < 0)
+		return;
+	w = write(c->follow->stdin_fd, c->in, c->inlen);
+	if (w > 0) {
+		memmove(c->in, c->in + w, c->inlen - (size_t)w);
+		c->inlen -= (size_t)w;
+	}
+}
+
 /* ---- requests ---- */
+
+/* SHA-1 of s as 40 lowercase hex digits: what a "{SHA}" password holds
+ * (spec 7.2).  Small and slow is fine: it runs once per login. */
+static void sha1_hex(const char *s, char hex[41])
+{
+	uint32_t h[5] = { 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0 };
+	uint64_t bits = (uint64_t)strlen(s) * 8;
+	size_t len = strlen(s), total = (len + 9 + 63) / 64 * 64, off, i;
+	unsigned char *m = xcalloc(total, 1);
+
+	memcpy(m, s, len);
+	m[len] = 0x80;
+	for (i = 0; i < 8; i++)
+		m[total - 1 - i] = (unsigned char)(bits >> (8 * i));
+	for (off = 0; off < total; off += 64) {
+		uint32_t w[80], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f, k, t;
+
+		for (i = 0; i < 16; i++)
+			w[i] = (uint32_t)m[off + 4 * i] << 24 | (uint32_t)m[off + 4 * i + 1] << 16
+			     | (uint32_t)m[off + 4 * i + 2] << 8 | m[off + 4 * i + 3];
+		for (; i < 80; i++) {
+			t = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16];
+			w[i] = t << 1 | t >> 31;
+		}
+		for (i = 0; i < 80; i++) {
+			if (i < 20)
+				f = (b & c) | (~b & d), k = 0x5A827999;
+			else if (i < 40)
+				f = b ^ c ^ d, k = 0x6ED9EBA1;
+			else if (i < 60)
+				f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
+			else
+				f = b ^ c ^ d, k = 0xCA62C1D6;
+			t = (a << 5 | a >> 27) + f + e + k + w[i];
+			e = d, d = c, c = b << 30 | b >> 2, b = a, a = t;
+		}
+		h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
+	}
+	free(m);
+	for (i = 0; i < 5; i++)
+		snprintf(hex + 8 * i, 9, "%08x", (unsigned)h[i]);
+}
 
 /* Compare without leaking where the first difference is. */
 static int secret_equal(const char *a, const char *b)
@@ -5741,16 +5840,25 @@ static int secret_equal(const char *a, const char *b)
 	return d == 0;
 }
 
+/* Does password match the configured one, plain or "{SHA}" + hex sha1? */
+static int password_ok(const char *conf, const char *given)
+{
+	char hex[41];
+
+	if (strncmp(conf, "{SHA}", 5) != 0)
+		return secret_equal(given, conf);
+	sha1_hex(given, hex);
+	return secret_equal(hex, conf + 5);
+}
+
+/* auth USER PASSWORD, checked against the server the client came in by. */
 static void ctl_auth(struct client *c)
 {
-	int i;
+	const struct srvconf *s = c->srv >= 0 ? &sv.cf.servers[c->srv] : NULL;
 
-	for (i = 0; i < sv.cf.nservers; i++) {
-		const struct srvconf *s = &sv.cf.servers[i];
-		if (s->username && c->args.n == 2 && secret_equal(c->args.v[0], s->username)
-		    && secret_equal(c->args.v[1], s->password))
-			c->authed = 1;
-	}
+	if (s && s->username && c->args.n == 2 && secret_equal(c->args.v[0], s->username)
+	    && password_ok(s->password, c->args.v[1]))
+		c->authed = 1;
 	if (!c->authed) {
 		ctl_line(c, "Server requires authentication");
 		c->status = SV_EXIT_ERROR;
@@ -5781,6 +5889,7 @@ static const struct {
 	{ "add", ctl_add, "ERROR: shutting down" },
 	{ "remove", ctl_remove, DOWN },
 	{ "update", ctl_update, "ERROR: already shutting down" },
+	{ "fg", ctl_fg, DOWN },
 };
 #undef DOWN
 
@@ -5828,10 +5937,16 @@ static void ctl_take_requests(struct client *c)
 {
 	char *nl;
 
+	if (c->phase == PH_FG) {
+		ctl_fg_input(c);
+		return;
+	}
 	while (c->closing != DROP && c->phase == PH_NONE && c->nwaiting == 0
 	       && (nl = memchr(c->in, '\n', c->inlen))) {
 		size_t len = (size_t)(nl - c->in) + 1;
 		*nl = '\0';
+		if (c->srv < 0)
+			log_msg(L_INFO, "control_fifo: %s", c->in);
 		ctl_request(c, c->in);
 		memmove(c->in, c->in + len, c->inlen - len);
 		c->inlen -= len;
@@ -5841,25 +5956,33 @@ static void ctl_take_requests(struct client *c)
 		c->status = SV_EXIT_ARGS;
 		ctl_end(c);
 		c->inlen = 0;
-		c->closing = DRAIN;
+		c->closing = c->srv < 0 ? OPEN : DRAIN;    /* the FIFO stays open */
 	}
 }
 
-static void ctl_accept(int lfd)
+/* A new client of server srv (an index into sv.cf.servers). */
+static struct client *ctl_new(int fd, int srv)
 {
-	struct client *c;
+	struct client *c = xcalloc(1, sizeof *c);
+
+	c->fd = fd;
+	c->srv = srv;
+	c->bol = 1;
+	c->authed = srv < 0 || !sv.cf.servers[srv].username;
+	c->next = sv.clients;
+	sv.clients = c;
+	return c;
+}
+
+static void ctl_accept(int lfd, int srv)
+{
 	int fd = accept(lfd, NULL, NULL);
 
 	if (fd < 0)
 		return;
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	fcntl(fd, F_SETFL, O_NONBLOCK);
-	c = xcalloc(1, sizeof *c);
-	c->fd = fd;
-	c->bol = 1;
-	c->authed = !ctl_need_auth();
-	c->next = sv.clients;
-	sv.clients = c;
+	ctl_new(fd, srv);
 }
 
 /* Write what the client can take now; never block on it. */
@@ -5889,6 +6012,8 @@ static void ctl_read(struct client *c)
 
 	if (n > 0)
 		c->inlen += (size_t)n;
+	else if (c->srv < 0)
+		;                       /* the FIFO stays, whatever its writers do */
 	else if (n == 0)
 		c->closing = c->following ? DROP : DRAIN;  /* a stream ends when its reader goes */
 	else if (errno != EAGAIN && errno != EINTR)
@@ -6101,7 +6226,7 @@ static void watch_build(struct watch *w)
 	watch_add(w, sv.sigpipe[0], POLLIN, NULL, -1);
 	for (i = 0; sv.listenfd && i < sv.cf.nservers; i++)
 		if (sv.listenfd[i] >= 0)
-			watch_add(w, sv.listenfd[i], POLLIN, NULL, -3);
+			watch_add(w, sv.listenfd[i], POLLIN, NULL, -3 - i);
 	for (c = sv.clients; c; c = c->next)   /* no POLLIN after EOF (it would spin) */
 		watch_add(w, c->fd, (short)((c->closing || c->inlen == sizeof c->in ? 0 : POLLIN)
 		                            | (c->outlen ? POLLOUT : 0)), NULL, -2);
@@ -6125,8 +6250,8 @@ static void watch_handle(struct watch *w)
 			n = read(sv.sigpipe[0], sigs, sizeof sigs);
 			for (j = 0; j < n; j++)
 				loop_signal(sigs[j]);
-		} else if (w->stream[i] == -3) {
-			ctl_accept(w->fds[i].fd);
+		} else if (w->stream[i] <= -3) {
+			ctl_accept(w->fds[i].fd, -3 - w->stream[i]);
 		} else if (w->stream[i] == -2) {
 			for (c = sv.clients; c && c->fd != w->fds[i].fd; c = c->next)
 				;
@@ -6236,8 +6361,42 @@ static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
 	return fd;
 }
 
-/* Open every unix server.  The inet server is served by a later version:
- * its section is validated but binds nothing yet. */
+/* Listen on an [inet_http_server] port: the same protocol as the socket. */
+static int srv_open_inet(const struct srvconf *s, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL;
+	char port[16];
+	int fd = -1, one = 1, e;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	snprintf(port, sizeof port, "%d", s->port);
+	if (getaddrinfo(*s->host ? s->host : NULL, port, &hints, &res) != 0 || !res)
+		return errf(err, errlen, "Cannot open an HTTP server: cannot resolve %s", s->host);
+	fd = socket(res->ai_family, SOCK_STREAM, 0);
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(res);
+		if (e == EADDRINUSE)
+			return errf(err, errlen, "Another program is already listening on a port that "
+			            "one of our HTTP servers is configured to use.  Shut this program "
+			            "down first before starting supervisord.");
+		return errf(err, errlen, "Cannot open an HTTP server: socket.error reported errno.%s (%d)",
+		            errno_name(e), e);
+	}
+	freeaddrinfo(res);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+/* Open every server, unix sockets and inet ports. */
 static int srv_open_all(char *err, size_t errlen)
 {
 	int i;
@@ -6246,9 +6405,30 @@ static int srv_open_all(char *err, size_t errlen)
 	for (i = 0; i < sv.cf.nservers; i++)
 		sv.listenfd[i] = -1;
 	for (i = 0; i < sv.cf.nservers; i++)
-		if (sv.cf.servers[i].kind == SRV_UNIX
-		    && (sv.listenfd[i] = srv_open_unix(&sv.cf.servers[i], err, errlen)) < 0)
+		if ((sv.listenfd[i] = sv.cf.servers[i].kind == SRV_UNIX
+		     ? srv_open_unix(&sv.cf.servers[i], err, errlen)
+		     : srv_open_inet(&sv.cf.servers[i], err, errlen)) < 0)
 			return -1;
+	return 0;
+}
+
+/* The control FIFO ([supervisord] control_fifo, ours): commands written to
+ * it run like a client's, their answers go to the main log.  Opened
+ * read-write so it never reads end of file when a writer leaves. */
+static int srv_open_fifo(char *err, size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	if (!sv.cf.control_fifo)
+		return 0;
+	if (lstat(sv.cf.control_fifo, &st) == 0 && S_ISFIFO(st.st_mode))
+		unlink(sv.cf.control_fifo);     /* left by a daemon that was killed */
+	if (mkfifo(sv.cf.control_fifo, 0600) < 0
+	    || (fd = open(sv.cf.control_fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return errf(err, errlen, "cannot make control_fifo %s: %s", sv.cf.control_fifo,
+		            strerror(errno));
+	ctl_new(fd, -1)->authed = 1;    /* its file mode is its lock */
 	return 0;
 }
 
@@ -6260,8 +6440,11 @@ static void srv_close_all(void)
 	for (i = 0; sv.listenfd && i < sv.cf.nservers; i++)
 		if (sv.listenfd[i] >= 0) {
 			close(sv.listenfd[i]);
-			unlink(sv.cf.servers[i].file);
+			if (sv.cf.servers[i].kind == SRV_UNIX)
+				unlink(sv.cf.servers[i].file);
 		}
+	if (sv.cf.control_fifo)
+		unlink(sv.cf.control_fifo);
 	free(sv.listenfd);
 	sv.listenfd = NULL;
 }
@@ -6396,7 +6579,7 @@ static int daemon_realize(char *err, size_t errlen)
 	out_cleanup_autologs();
 	daemon_keep_config();
 	grp_create_all();
-	if (srv_open_all(err, errlen) < 0)
+	if (srv_open_all(err, errlen) < 0 || srv_open_fifo(err, errlen) < 0)
 		return -1;
 	srv_log_started();
 	return 0;
