@@ -131,3 +131,23 @@ spawned=$(grep "spawned: 'p0000'" "$T/b.log" | tail -n 1 | cut -c1-23)
 t1=$(date -d "$(echo "$spawned" | tr , .)" +%s%N)
 echo "kill -9 to spawned: about $(( (t1 - t0) / 1000 )) us (log has ms resolution; budget 2 ms)"
 cleanup
+
+echo "== 200 clients at once, each running status 10 times (100 programs)"
+config 100 0
+start
+wait_running 100
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$DPID/status"; }
+before=$(rss)
+i=0
+while [ $i -lt 200 ]; do
+	( n=0; while [ $n -lt 10 ]; do
+		"$SUPERVISECTL" -c "$T/b.conf" status >"$T/c$i.out" 2>&1
+		[ "$(grep -c RUNNING "$T/c$i.out")" = 100 ] || echo bad >>"$T/bad"
+		n=$((n + 1)); done ) &
+	i=$((i + 1))
+done
+wait
+sleep 1
+echo "incomplete replies: $(cat "$T/bad" 2>/dev/null | wc -l) of 2000"
+echo "daemon RSS before $before KiB, after $(rss) KiB"
+cleanup
