@@ -251,7 +251,8 @@ static struct {
 	int nprocs;
 	enum mood mood;
 	struct config next;         /* a reload's config, checked before anything stops */
-	struct config lastread;     /* the config as last read: avail, add, update use it */
+	struct config lastread;     /* the config as last read, once it differs from */
+	int have_lastread;          /* the running groups' (a reread, a remove) */
 	struct logfile log;
 	int sigpipe[2];
 	int *listenfd;              /* one per server section; -1: not bound */
@@ -4518,14 +4519,43 @@ static void grp_remove(struct procgroup *g)
 	grp_index();
 }
 
+/* The groups as last read: the running groups' own configurations until a
+ * reread or a remove makes them differ, so no copy is kept before that. */
+static int grp_nconfigured(void)
+{
+	return sv.have_lastread ? sv.lastread.ngroups : sv.ngroups;
+}
+
+static const struct gconf *grp_configured_at(int i)
+{
+	return sv.have_lastread ? &sv.lastread.groups[i] : &sv.groups[i]->cf;
+}
+
+/* Before the running groups change on their own (remove), keep what was
+ * read: add must still find a removed group. */
+static void grp_keep_configured(void)
+{
+	int i;
+
+	if (sv.have_lastread)
+		return;
+	cfg_free(&sv.lastread);
+	memset(&sv.lastread, 0, sizeof sv.lastread);
+	sv.lastread.groups = xcalloc((size_t)sv.ngroups, sizeof *sv.lastread.groups);
+	for (i = 0; i < sv.ngroups; i++)
+		gconf_copy(&sv.lastread.groups[i], &sv.groups[i]->cf);
+	sv.lastread.ngroups = sv.ngroups;
+	sv.have_lastread = 1;
+}
+
 /* The group of this name in the last read configuration, or NULL. */
 static const struct gconf *grp_configured(const char *name)
 {
 	int i;
 
-	for (i = 0; i < sv.lastread.ngroups; i++)
-		if (strcmp(sv.lastread.groups[i].name, name) == 0)
-			return &sv.lastread.groups[i];
+	for (i = 0; i < grp_nconfigured(); i++)
+		if (strcmp(grp_configured_at(i)->name, name) == 0)
+			return grp_configured_at(i);
 	return NULL;
 }
 
@@ -4546,6 +4576,7 @@ static int grp_reread(char *err, size_t errlen)
 	strv_free(&errors);
 	cfg_free(&sv.lastread);
 	sv.lastread = cf;
+	sv.have_lastread = 1;
 	return 0;
 }
 
@@ -4557,8 +4588,8 @@ static void grp_changes(struct strv *added, struct strv *changed, struct strv *r
 	const struct procgroup *g;
 	int i;
 
-	for (i = 0; i < sv.lastread.ngroups; i++) {
-		const struct gconf *gc = &sv.lastread.groups[i];
+	for (i = 0; i < grp_nconfigured(); i++) {
+		const struct gconf *gc = grp_configured_at(i);
 		if (!(g = grp_find(gc->name)))
 			strv_push(added, xstrdup(gc->name));
 		else if (g->cf.digest != gc->digest)
@@ -5541,13 +5572,13 @@ static void ctl_avail(struct client *c)
 
 	if (!ctl_no_args(c, "avail"))
 		return;
-	for (i = 0; i < sv.lastread.ngroups; i++)
-		n += sv.lastread.groups[i].nprocs;
+	for (i = 0; i < grp_nconfigured(); i++)
+		n += grp_configured_at(i)->nprocs;
 	v = xcalloc((size_t)n, sizeof *v);
-	for (n = 0, i = 0; i < sv.lastread.ngroups; i++)
-		for (k = 0; k < sv.lastread.groups[i].nprocs; k++, n++) {
-			v[n].g = &sv.lastread.groups[i];
-			v[n].p = &sv.lastread.groups[i].procs[k];
+	for (n = 0, i = 0; i < grp_nconfigured(); i++)
+		for (k = 0; k < grp_configured_at(i)->nprocs; k++, n++) {
+			v[n].g = grp_configured_at(i);
+			v[n].p = &grp_configured_at(i)->procs[k];
 		}
 	qsort(v, (size_t)n, sizeof *v, ctl_cmp_avail);
 	for (i = 0; i < n; i++) {
@@ -5633,6 +5664,7 @@ static void ctl_remove(struct client *c)
 			ctl_line(c, "ERROR: process/group still running: %s", c->args.v[i]);
 			c->status = SV_EXIT_ERROR;
 		} else {
+			grp_keep_configured();
 			grp_remove(g);
 			ctl_line(c, "%s: removed process group", c->args.v[i]);
 		}
@@ -5943,7 +5975,11 @@ static void ctl_take_requests(struct client *c)
 	}
 	while (c->closing != DROP && c->phase == PH_NONE && c->nwaiting == 0
 	       && (nl = memchr(c->in, '\n', c->inlen))) {
-		size_t len = (size_t)(nl - c->in) + 1;
+		size_t len = (size_t)(nl - c->in) + 1, k;
+
+		for (k = 0; k + 1 < len; k++)   /* a NUL must not cut the line short */
+			if (!c->in[k])
+				c->in[k] = '?';
 		*nl = '\0';
 		if (c->srv < 0)
 			log_msg(L_INFO, "control_fifo: %s", c->in);
@@ -6555,18 +6591,12 @@ static int daemon_raise_limits(char *err, size_t errlen)
 #endif
 }
 
-/* avail, add and update work from the config as last read: keep a copy of
- * its groups (the running groups take over the originals). */
-static void daemon_keep_config(void)
+/* A new start: the running groups are the config as last read. */
+static void daemon_forget_lastread(void)
 {
-	int i;
-
 	cfg_free(&sv.lastread);
 	memset(&sv.lastread, 0, sizeof sv.lastread);
-	sv.lastread.groups = xcalloc((size_t)sv.cf.ngroups, sizeof *sv.lastread.groups);
-	for (i = 0; i < sv.cf.ngroups; i++)
-		gconf_copy(&sv.lastread.groups[i], &sv.cf.groups[i]);
-	sv.lastread.ngroups = sv.cf.ngroups;
+	sv.have_lastread = 0;
 }
 
 /* Log, groups and servers for the configuration in sv.cf: what start-up
@@ -6577,7 +6607,7 @@ static int daemon_realize(char *err, size_t errlen)
 	log_open();
 	log_notes(&sv.cf);
 	out_cleanup_autologs();
-	daemon_keep_config();
+	daemon_forget_lastread();
 	grp_create_all();
 	if (srv_open_all(err, errlen) < 0 || srv_open_fifo(err, errlen) < 0)
 		return -1;
