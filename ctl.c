@@ -729,13 +729,17 @@ static int conn_lost(struct reply *rp)
 static int reply(int mode)
 {
 	struct reply rp = { BOL, 0, NULL };
-	int st, more = 1;
+	int st, more = 1, answered = 0;
 
 	while ((st = reply_feed(&rp)) < 0) {
-		if (mode == FG)
+		/* fg: hand over input only once the server answered (the banner,
+		 * or an error that ends the reply) */
+		if (mode == FG && answered)
 			more = fg_pump();
-		if (more > 0 && rd_fill(&srv) > 0)
+		if (more > 0 && rd_fill(&srv) > 0) {
+			answered = 1;
 			continue;
+		}
 		if (!more || (g_intr && mode != GO)) {
 			g_intr = 0;
 			puts(mode == FG ? "Exiting foreground" : "");
