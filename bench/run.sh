@@ -139,14 +139,16 @@ wait_running 100
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$DPID/status"; }
 before=$(rss)
 i=0
+pids=
 while [ $i -lt 200 ]; do
 	( n=0; while [ $n -lt 10 ]; do
 		"$SUPERVISECTL" -c "$T/b.conf" status >"$T/c$i.out" 2>&1
 		[ "$(grep -c RUNNING "$T/c$i.out")" = 100 ] || echo bad >>"$T/bad"
 		n=$((n + 1)); done ) &
+	pids="$pids $!"
 	i=$((i + 1))
 done
-wait
+wait $pids      # not a bare wait: the daemon is a background job too
 sleep 1
 echo "incomplete replies: $(cat "$T/bad" 2>/dev/null | wc -l) of 2000"
 echo "daemon RSS before $before KiB, after $(rss) KiB"
