@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "supervise.h"
@@ -648,7 +649,10 @@ enum { BOL, DOT, TEXT, END };
 struct reply {
 	int state, status;
 	FILE *out;
+	int lines;              /* lines done: the first is kept in g_first */
 };
+
+static char g_first[40];        /* the start of the last reply's first line */
 
 /* Copy the buffered part of a reply to stdout (or stderr), dropping the
  * stuffed dots.  Returns the exit status once the end line is complete,
@@ -673,6 +677,9 @@ static int reply_feed(struct reply *rp)
 			nl = memchr(p, '\n', srv.len - srv.off);
 			n = nl ? (size_t)(nl + 1 - p) : srv.len - srv.off;
 			fwrite(p, 1, n, rp->out ? rp->out : stdout);
+			if (!rp->lines && strlen(g_first) + n < sizeof g_first)
+				strncat(g_first, p, n);
+			rp->lines += nl != NULL;
 			srv.off += n;
 			rp->state = nl ? BOL : TEXT;
 			break;
@@ -728,7 +735,7 @@ static int conn_lost(struct reply *rp)
  * the connection is then dropped. */
 static int reply(int mode)
 {
-	struct reply rp = { BOL, 0, NULL };
+	struct reply rp = { BOL, 0, NULL, 0 };
 	int st, more = 1, answered = 0;
 
 	while ((st = reply_feed(&rp)) < 0) {
@@ -756,8 +763,9 @@ static int reply(int mode)
 /* Send one request line and copy its reply. */
 static int request(const char *req, int mode)
 {
-	struct reply rp = { BOL, 0, NULL };
+	struct reply rp = { BOL, 0, NULL, 0 };
 
+	g_first[0] = '\0';
 	if (conn_write(req, strlen(req)) < 0 || conn_write("\n", 1) < 0) {
 		if (g_intr)
 			interrupted();
@@ -975,7 +983,53 @@ static void split(struct line *l)
 }
 
 /* Send a server command: checks, question, connection, request, reply. */
+/* The shell's answer to "Server requires authentication", as
+ * supervisorctl's: ask for a username and (unechoed) a password, print an
+ * empty line.  0 at end of input. */
+static int ask_credentials(void)
+{
+	static char user[256], pass[256];
+	struct termios t, quiet;
+	int tty = isatty(0) && tcgetattr(0, &t) == 0, n;
+
+	fputs("Username:", stdout);
+	fflush(stdout);
+	if (in_line(user, sizeof user) < 0)
+		return 0;
+	fputs("Password:", stdout);
+	fflush(stdout);
+	if (tty) {
+		quiet = t;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSANOW, &quiet);
+	}
+	n = in_line(pass, sizeof pass);
+	if (tty)
+		tcsetattr(0, TCSANOW, &t);
+	if (n < 0)
+		return 0;
+	putchar('\n');
+	g_user = user;
+	g_pass = pass;
+	conn_drop();                /* the next connection logs in with them */
+	return 1;
+}
+
+static int run_remote_once(struct line *l);
+
+/* Run a command on the server; in the shell, a refused login asks for
+ * credentials and tries again. */
 static int run_remote(struct line *l)
+{
+	int st;
+
+	while ((st = run_remote_once(l)) == SV_EXIT_ERROR && g_interactive
+	       && !strcmp(g_first, "Server requires authentication\n") && ask_credentials())
+		;
+	return st;
+}
+
+static int run_remote_once(struct line *l)
 {
 	const struct cmd *c = l->c;
 	char req[SV_REQ_MAX + 8], *p = req;

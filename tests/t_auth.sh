@@ -137,3 +137,13 @@ expect_eq "{SHA}: the hash itself is not the password" 1 "$RC"
 nocred -u u -p "$SHA" status web
 expect_eq "{SHA}: the bare hex is not the password" 1 "$RC"
 expect_true "{SHA}: no password in the main log" eval "! grep -qF -- secret '$LOG'"
+
+# the shell asks for a username and password on "Server requires
+# authentication", then runs the command again (spec 4.4)
+if is_supervise; then
+	OUT=$(printf 'u\nsecret\nversion\nexit\n' | "$SUPERVISECTL" -c "$T/nocred.conf" 2>&1)
+	expect_match "shell: the refusal first" "^Server requires authentication$" "$OUT"
+	expect_match "shell: asks for the username and password" "^Username:Password:$" "$OUT"
+	expect_match "shell: the command again, logged in" "^web +RUNNING " "$OUT"
+	expect_match "shell: later commands logged in too" "^supervisor> 4\.2\.5$" "$OUT"
+fi
