@@ -6358,6 +6358,27 @@ static void loop_run(void)
 
 /* ---- 11. main --------------------------------------------------------- */
 
+/* A listening socket is close-on-exec and never blocks the loop. */
+static int srv_ready(int fd)
+{
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+/* A server that could not be opened, in supervisord's words for errno e. */
+static int srv_failed(int fd, int e, char *err, size_t errlen)
+{
+	if (fd >= 0)
+		close(fd);
+	if (e == EADDRINUSE)
+		return errf(err, errlen, "Another program is already listening on a port that "
+		            "one of our HTTP servers is configured to use.  Shut this program "
+		            "down first before starting supervisord.");
+	return errf(err, errlen, "Cannot open an HTTP server: socket.error reported errno.%s (%d)",
+	            errno_name(e), e);
+}
+
 /* Bind one [unix_http_server] socket: at <file>.<pid>, chmod/chown it, then
  * link it into place, so nobody ever connects to a half-made socket. */
 static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
@@ -6396,16 +6417,11 @@ static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
 	        && chown(tmp, s->chown_uid, s->chown_gid) < 0)
 	    || link(tmp, s->file) < 0 || listen(fd, 1024) < 0) {
 		e = errno;
-		if (fd >= 0)
-			close(fd);
 		unlink(tmp);
-		return errf(err, errlen, "Cannot open an HTTP server: socket.error reported errno.%s (%d)",
-		            errno_name(e), e);
+		return srv_failed(fd, e, err, errlen);
 	}
 	unlink(tmp);
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	fcntl(fd, F_SETFL, O_NONBLOCK);
-	return fd;
+	return srv_ready(fd);
 }
 
 /* Listen on an [inet_http_server] port: the same protocol as the socket. */
@@ -6413,7 +6429,7 @@ static int srv_open_inet(const struct srvconf *s, char *err, size_t errlen)
 {
 	struct addrinfo hints, *res = NULL;
 	char port[16];
-	int fd = -1, one = 1, e;
+	int fd, one = 1, e;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -6425,22 +6441,10 @@ static int srv_open_inet(const struct srvconf *s, char *err, size_t errlen)
 	fd = socket(res->ai_family, SOCK_STREAM, 0);
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
-		e = errno;
-		if (fd >= 0)
-			close(fd);
-		freeaddrinfo(res);
-		if (e == EADDRINUSE)
-			return errf(err, errlen, "Another program is already listening on a port that "
-			            "one of our HTTP servers is configured to use.  Shut this program "
-			            "down first before starting supervisord.");
-		return errf(err, errlen, "Cannot open an HTTP server: socket.error reported errno.%s (%d)",
-		            errno_name(e), e);
-	}
+	e = fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 1024) < 0
+	    ? errno : 0;
 	freeaddrinfo(res);
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	fcntl(fd, F_SETFL, O_NONBLOCK);
-	return fd;
+	return e ? srv_failed(fd, e, err, errlen) : srv_ready(fd);
 }
 
 /* Open every server, unix sockets and inet ports. */
