@@ -5907,32 +5907,56 @@ static void ctl_auth(struct client *c)
 	ctl_end(c);
 }
 
-#define DOWN "error: SHUTDOWN_STATE: supervise is shutting down"
-static const struct {
-	char name[10];
-	void (*run)(struct client *c);
-	char down[56];              /* the answer while shutting down; "": run anyway */
-} commands[] = {
-	{ "status", ctl_status, DOWN },
-	{ "start", ctl_start, DOWN },
-	{ "stop", ctl_stop, DOWN },
-	{ "restart", ctl_restart, DOWN },
-	{ "reload", ctl_reload, "" },
-	{ "shutdown", ctl_shutdown, "" },
-	{ "version", ctl_version, DOWN },
-	{ "pid", ctl_pid, DOWN },
-	{ "signal", ctl_signal, DOWN },
-	{ "clear", ctl_clear, DOWN },
-	{ "tail", ctl_tail, DOWN },
-	{ "maintail", ctl_maintail, DOWN },
-	{ "avail", ctl_avail, "ERROR: supervisor shutting down" },
-	{ "reread", ctl_reread, "ERROR: supervisor shutting down" },
-	{ "add", ctl_add, "ERROR: shutting down" },
-	{ "remove", ctl_remove, DOWN },
-	{ "update", ctl_update, "ERROR: already shutting down" },
-	{ "fg", ctl_fg, DOWN },
+/* The commands, in the order of enum command.  No function pointers: in a
+ * position-independent binary each costs a relocation; a switch costs none. */
+enum command { C_STATUS, C_START, C_STOP, C_RESTART, C_RELOAD, C_SHUTDOWN, C_VERSION,
+               C_PID, C_SIGNAL, C_CLEAR, C_TAIL, C_MAINTAIL, C_AVAIL, C_REREAD, C_ADD,
+               C_REMOVE, C_UPDATE, C_FG, NCOMMANDS };
+
+/* What a command answers while the daemon shuts down: supervisorctl words
+ * it per command.  D_RUN: it runs anyway. */
+enum down { D_STATE, D_RUN, D_SUPERVISOR, D_SHUTTING, D_ALREADY };
+static const char down_text[][52] = {
+	"error: SHUTDOWN_STATE: supervise is shutting down", "",
+	"ERROR: supervisor shutting down", "ERROR: shutting down", "ERROR: already shutting down",
 };
-#undef DOWN
+
+static const struct {
+	char name[9];
+	unsigned char down;
+} commands[NCOMMANDS] = {
+	{ "status", D_STATE }, { "start", D_STATE }, { "stop", D_STATE },
+	{ "restart", D_STATE }, { "reload", D_RUN }, { "shutdown", D_RUN },
+	{ "version", D_STATE }, { "pid", D_STATE }, { "signal", D_STATE },
+	{ "clear", D_STATE }, { "tail", D_STATE }, { "maintail", D_STATE },
+	{ "avail", D_SUPERVISOR }, { "reread", D_SUPERVISOR }, { "add", D_SHUTTING },
+	{ "remove", D_STATE }, { "update", D_ALREADY }, { "fg", D_STATE },
+};
+
+static void ctl_run(struct client *c, enum command cmd)
+{
+	switch (cmd) {
+	case C_STATUS: ctl_status(c); break;
+	case C_START: ctl_start(c); break;
+	case C_STOP: ctl_stop(c); break;
+	case C_RESTART: ctl_restart(c); break;
+	case C_RELOAD: ctl_reload(c); break;
+	case C_SHUTDOWN: ctl_shutdown(c); break;
+	case C_VERSION: ctl_version(c); break;
+	case C_PID: ctl_pid(c); break;
+	case C_SIGNAL: ctl_signal(c); break;
+	case C_CLEAR: ctl_clear(c); break;
+	case C_TAIL: ctl_tail(c); break;
+	case C_MAINTAIL: ctl_maintail(c); break;
+	case C_AVAIL: ctl_avail(c); break;
+	case C_REREAD: ctl_reread(c); break;
+	case C_ADD: ctl_add(c); break;
+	case C_REMOVE: ctl_remove(c); break;
+	case C_UPDATE: ctl_update(c); break;
+	case C_FG: ctl_fg(c); break;
+	case NCOMMANDS: break;
+	}
+}
 
 /* Serve one request line. */
 static void ctl_request(struct client *c, char *line)
@@ -5957,14 +5981,14 @@ static void ctl_request(struct client *c, char *line)
 		ctl_end(c);
 		return;
 	}
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+	for (i = 0; i < NCOMMANDS; i++)
 		if (strcmp(cmd, commands[i].name) == 0) {
-			if (sv.mood != M_RUNNING && commands[i].down[0]) {
-				ctl_line(c, "%s", commands[i].down);
+			if (sv.mood != M_RUNNING && commands[i].down != D_RUN) {
+				ctl_line(c, "%s", down_text[commands[i].down]);
 				c->status = SV_EXIT_ERROR;
 				ctl_end(c);
 			} else
-				commands[i].run(c);
+				ctl_run(c, (enum command)i);
 			return;
 		}
 	ctl_line(c, "*** Unknown syntax: %s", cmd);
@@ -6514,10 +6538,12 @@ static void srv_log_started(void)
 
 static void pidfile_write(void)
 {
-	FILE *f = fopen(sv.cf.pidfile, "w");
+	char buf[24];
+	int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	int fd = open(sv.cf.pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 
-	sv.wrote_pidfile = f && fprintf(f, "%ld\n", (long)getpid()) > 0;
-	if (f && fclose(f) != 0)
+	sv.wrote_pidfile = fd >= 0 && write(fd, buf, (size_t)n) == n;
+	if (fd >= 0 && close(fd) != 0)
 		sv.wrote_pidfile = 0;
 	if (!sv.wrote_pidfile)
 		log_msg(L_CRIT, "could not write pidfile %s", sv.cf.pidfile);
@@ -6931,7 +6957,7 @@ static void opt_apply(const struct option_def *o, const char *name, const char *
 	switch (o->kind) {
 	case O_FLAG: *(int *)((char *)&sv.cl + o->off) = 1; break;
 	case O_HELP: printf(usage_text, sv.argv0); exit(0);
-	case O_VERSION: puts(SV_VERSION); exit(0);
+	case O_VERSION: printf("%s\n", SV_VERSION); exit(0);
 	case O_SAMPLE: fputs(cfg_sample, stdout); exit(0);
 	case O_CHECK: *act = ACT_CHECK; break;
 	case O_DUMP: *act = ACT_DUMP; break;
@@ -7024,7 +7050,7 @@ static void main_load(enum act act)
 			if (sv.cf.notes[i].level >= L_WARN)
 				fprintf(stderr, "%s: %s\n", level_name(sv.cf.notes[i].level),
 				        sv.cf.notes[i].text);
-		puts("configuration OK");
+		printf("configuration OK\n");
 		exit(0);
 	}
 	if (act == ACT_DUMP) {
