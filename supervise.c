@@ -234,6 +234,8 @@ struct proc {
 	int stdin_fd;               /* write end of its stdin */
 	struct logfile log[NSTREAMS];
 	char *autolog[NSTREAMS];    /* AUTO log path, made with the group */
+	char *username;             /* user='s name for initgroups, looked up with the
+	                               group, not in the loop (user= may be a number) */
 };
 
 struct procgroup {
@@ -4195,14 +4197,6 @@ static void close_kid_ends(int kid[3])
 		close(kid[2]);
 }
 
-/* The name initgroups needs: user= may be a number (spec 1.4). */
-static const char *proc_user_name(const struct proc *p)
-{
-	struct passwd *pw = p->cf->user ? getpwuid(p->cf->uid) : NULL;
-
-	return pw ? pw->pw_name : p->cf->user;
-}
-
 /* fork with every signal blocked, so the child never runs our handler;
  * the parent's mask comes back as it was. */
 static pid_t fork_quietly(void)
@@ -4243,7 +4237,7 @@ static void proc_spawn(struct proc *p)
 	sp.path = path;
 	sp.argv = argv.v;
 	sp.envp = env.v;
-	sp.user = p->cf->user ? proc_user_name(p) : NULL;
+	sp.user = p->username;
 	if ((pid = fork_quietly()) == 0)
 		proc_child(p, &sp);
 	close_kid_ends(sp.fds);
@@ -4372,6 +4366,10 @@ static struct procgroup *grp_create(struct gconf *gc)
 			if (p->cf->log[k].kind == LOG_AUTO && !(k == 1 && p->cf->redirect_stderr))
 				p->autolog[k] = out_autolog_create(p->cf->name, k);
 		}
+		if (p->cf->user) {
+			struct passwd *pw = getpwuid(p->cf->uid);
+			p->username = xstrdup(pw ? pw->pw_name : p->cf->user);
+		}
 		p->state = ST_STOPPED;
 		p->due = proc_deadline(p, now_ms());
 	}
@@ -4388,6 +4386,7 @@ static void grp_free(struct procgroup *g)
 
 	for (i = 0; i < g->nprocs; i++) {
 		free(g->procs[i].spawnerr);
+		free(g->procs[i].username);
 		for (k = 0; k < NSTREAMS; k++) {
 			logfile_close(&g->procs[i].log[k]);
 			free(g->procs[i].autolog[k]);
@@ -4569,21 +4568,31 @@ static const struct gconf *grp_configured(const char *name)
 	return NULL;
 }
 
+/* Load the config files as the command line says into cf, which is left
+ * empty on failure.  -1 with the first error. */
+static int cfg_reload(struct config *cf, char *err, size_t errlen)
+{
+	struct strv errors = { 0 };
+	int r;
+
+	memset(cf, 0, sizeof *cf);
+	if ((r = cfg_load(cf, &sv.cl, &errors)) < 0) {
+		snprintf(err, errlen, "%s", errors.n ? errors.v[0] : "configuration error");
+		cfg_free(cf);
+		memset(cf, 0, sizeof *cf);
+	}
+	strv_free(&errors);
+	return r;
+}
+
 /* Read the config files again into sv.lastread (what avail, add and update
  * use); the running groups stay as they are.  -1 with the error. */
 static int grp_reread(char *err, size_t errlen)
 {
-	struct strv errors = { 0 };
 	struct config cf;
 
-	memset(&cf, 0, sizeof cf);
-	if (cfg_load(&cf, &sv.cl, &errors) < 0) {
-		snprintf(err, errlen, "%s", errors.n ? errors.v[0] : "configuration error");
-		strv_free(&errors);
-		cfg_free(&cf);
+	if (cfg_reload(&cf, err, errlen) < 0)
 		return -1;
-	}
-	strv_free(&errors);
 	cfg_free(&sv.lastread);
 	sv.lastread = cf;
 	sv.have_lastread = 1;
@@ -4662,7 +4671,7 @@ static int grp_shutdown_step(void)
 
 /* Faults, as supervisorctl words them, and the exit status each sets. */
 enum fault { F_BAD_NAME, F_NO_FILE, F_NOT_EXEC, F_ALREADY, F_SPAWN, F_ABNORMAL,
-             F_NOT_RUNNING, F_FAILED };
+             F_NOT_RUNNING };
 static const struct { char text[24]; int status; } fault_info[] = {
 	[F_BAD_NAME] = { "no such process", SV_EXIT_ERROR },
 	[F_NO_FILE] = { "no such file", SV_EXIT_ERROR },
@@ -4671,7 +4680,6 @@ static const struct { char text[24]; int status; } fault_info[] = {
 	[F_SPAWN] = { "spawn error", SV_EXIT_NOTRUNNING },
 	[F_ABNORMAL] = { "abnormal termination", SV_EXIT_NOTRUNNING },
 	[F_NOT_RUNNING] = { "not running", SV_EXIT_NOTRUNNING },
-	[F_FAILED] = { "failed", SV_EXIT_ERROR },
 };
 
 enum phase { PH_NONE, PH_STOP, PH_START, PH_FOLLOW, PH_UPDATE, PH_FG };
@@ -4694,17 +4702,23 @@ struct client {
 	int status;                 /* exit status so far: the last error wins */
 	struct proc **waiting;      /* processes whose outcome is not known yet */
 	int nwaiting;
-	/* tail -f / maintail -f: what the client follows */
-	int following;
-	const struct proc *follow;  /* NULL with following: the main log */
+	/* tail -f, maintail -f, fg (phase PH_FOLLOW or PH_FG): what it follows */
+	const struct proc *follow;  /* NULL: the main log */
 	int follow_stream;          /* -1: both (fg) */
 	int bol;                    /* raw text so far ends a line: dot-stuff the next */
 	int settle;                 /* a process it waits for changed state */
+	int sig;                    /* signal: the signal asked for; -1: a bad name */
 	/* update: its steps ("r:G", "c:G", "a:G"), argi the current one */
 	struct strv steps;
 	int stopped, fails;         /* the current step's group was stopped; failures */
 };
 
+
+/* Is the client streaming a log (tail -f, maintail -f, fg)? */
+static int is_following(const struct client *c)
+{
+	return c->phase == PH_FOLLOW || c->phase == PH_FG;
+}
 
 /* Queue bytes for the client; the loop writes them when it can. */
 static void ctl_put(struct client *c, const char *s, size_t n)
@@ -5113,7 +5127,6 @@ static void ctl_settle(struct client *c)
 		if (c->follow->state != ST_RUNNING) {
 			ctl_line(c, "Process got killed");
 			ctl_line(c, "Exiting foreground");
-			c->following = 0;
 			c->follow = NULL;
 			ctl_end(c);
 		}
@@ -5291,19 +5304,17 @@ static int is_signallable(enum sv_state st)
 	return st == ST_RUNNING || st == ST_STARTING || st == ST_STOPPING;
 }
 
-static int signal_wanted;   /* the signal of the request being served */
-
 /* signal one process: only itself, never its group (spec 4.3). */
 static void ctl_signal_proc(struct client *c, struct proc *p, int whole)
 {
 	if (whole && !is_signallable(p->state))
 		return;                 /* groups and "all" skip those */
-	if (signal_wanted < 0) {
+	if (c->sig < 0) {
 		ctl_line(c, "%s: ERROR (bad signal name)", proc_namespec(p));
 		c->status = SV_EXIT_ERROR;
 	} else if (!is_signallable(p->state))
 		ctl_fault(c, proc_namespec(p), F_NOT_RUNNING, 0);
-	else if (kill(p->pid, signal_wanted) < 0 && errno != ESRCH) {
+	else if (kill(p->pid, c->sig) < 0 && errno != ESRCH) {
 		ctl_line(c, "FAILED: %s: %s", proc_namespec(p), strerror(errno));
 		c->status = SV_EXIT_ERROR;
 	} else
@@ -5318,8 +5329,8 @@ static void ctl_signal(struct client *c)
 		ctl_line(c, "Error: signal requires a signal name and a process name");
 		c->status = SV_EXIT_ERROR;
 	} else {
-		if (parse_signal(c->args.v[0], &signal_wanted, err, sizeof err) < 0)
-			signal_wanted = -1;
+		if (parse_signal(c->args.v[0], &c->sig, err, sizeof err) < 0)
+			c->sig = -1;
 		ctl_each(c, c->args.v + 1, c->args.n - 1, ctl_signal_proc);
 	}
 	ctl_end(c);
@@ -5408,7 +5419,6 @@ static void ctl_follow(struct client *c, const struct proc *p, int stream, const
 {
 	ctl_line(c, "==> Press Ctrl-C to exit <==");
 	ctl_send_file(c, path, -1024);
-	c->following = 1;
 	c->follow = p;
 	c->follow_stream = stream;
 	c->phase = PH_FOLLOW;
@@ -5433,7 +5443,7 @@ static void ctl_follow_push(struct proc *p, int stream, const char *s, size_t n)
 	int truncated = -1;
 
 	for (c = sv.clients; c; c = c->next)
-		if (c->following && c->follow == p
+		if (is_following(c) && c->follow == p
 		    && (!p || c->follow_stream == stream || c->follow_stream < 0)) {
 			if (truncated < 0)
 				truncated = follow_truncated(p ? &p->log[stream] : &sv.log);
@@ -5553,8 +5563,8 @@ static void ctl_forget_group(const struct procgroup *g)
 	struct client *c;
 
 	for (c = sv.clients; c; c = c->next)
-		if (c->following && c->follow && c->follow->grp == g) {
-			c->following = 0;
+		if (is_following(c) && c->follow && c->follow->grp == g) {
+			c->phase = PH_NONE;
 			c->follow = NULL;
 			c->closing = DROP;
 		}
@@ -6085,7 +6095,7 @@ static void ctl_read(struct client *c)
 	else if (c->srv < 0)
 		;                       /* the FIFO stays, whatever its writers do */
 	else if (n == 0)
-		c->closing = c->following ? DROP : DRAIN;  /* a stream ends when its reader goes */
+		c->closing = is_following(c) ? DROP : DRAIN;  /* a stream ends when its reader goes */
 	else if (errno != EAGAIN && errno != EINTR)
 		c->closing = DROP;
 	ctl_take_requests(c);
@@ -6670,16 +6680,8 @@ static void daemon_release(void)
  * reported and the old one keeps running (spec "differs on purpose" 3). */
 static int daemon_reload_begin(char *err, size_t errlen)
 {
-	struct strv errors = { 0 };
-
-	if (cfg_load(&sv.next, &sv.cl, &errors) < 0) {
-		snprintf(err, errlen, "%s", errors.n ? errors.v[0] : "configuration error");
-		strv_free(&errors);
-		cfg_free(&sv.next);
-		memset(&sv.next, 0, sizeof sv.next);
+	if (cfg_reload(&sv.next, err, errlen) < 0)
 		return -1;
-	}
-	strv_free(&errors);
 	sv.mood = M_RESTARTING;
 	return 0;
 }
