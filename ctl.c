@@ -676,7 +676,7 @@ static int reply_feed(struct reply *rp)
 		case TEXT:
 			nl = memchr(p, '\n', srv.len - srv.off);
 			n = nl ? (size_t)(nl + 1 - p) : srv.len - srv.off;
-			fwrite(p, 1, n, rp->out ? rp->out : stdout);
+			fwrite(p, 1, n, rp->out);
 			if (!rp->lines && strlen(g_first) + n < sizeof g_first)
 				strncat(g_first, p, n);
 			rp->lines += nl != NULL;
@@ -718,10 +718,10 @@ static int fg_pump(void)
 	}
 }
 
-/* The connection broke before the end line. */
-static int conn_lost(struct reply *rp)
+/* The connection broke before the end line (midline: in a reply line). */
+static int conn_lost(int midline)
 {
-	if (rp->state != BOL)
+	if (midline)
 		putchar('\n');
 	printf("error: connection to %s lost\n", g_url);
 	conn_drop();
@@ -755,7 +755,7 @@ static int reply(int mode)
 		}
 		if (g_intr)
 			interrupted();
-		return conn_lost(&rp);
+		return conn_lost(rp.state != BOL);
 	}
 	return st;
 }
@@ -763,13 +763,11 @@ static int reply(int mode)
 /* Send one request line and copy its reply. */
 static int request(const char *req, int mode)
 {
-	struct reply rp = { BOL, 0, NULL, 0 };
-
 	g_first[0] = '\0';
 	if (conn_write(req, strlen(req)) < 0 || conn_write("\n", 1) < 0) {
 		if (g_intr)
 			interrupted();
-		return conn_lost(&rp);
+		return conn_lost(0);
 	}
 	return reply(mode);
 }

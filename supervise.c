@@ -1102,8 +1102,7 @@ static int fmt_value(struct sbuf *out, const struct xname *x, const char *spec,
  * Returns 0, -1 with why filled (badly formatted), or -2 with *miss set
  * (unknown name). */
 static int fmt_directive(struct sbuf *out, const char *s, size_t *i,
-                         const struct names *nm, const struct xname **miss_at,
-                         char **miss, char *why, size_t wl)
+                         const struct names *nm, char **miss, char *why, size_t wl)
 {
 	const struct xname *x = NULL;
 	char spec[40] = "%";
@@ -1136,7 +1135,6 @@ static int fmt_directive(struct sbuf *out, const char *s, size_t *i,
 		            s[j], (unsigned char)s[j], utf8_index(s, j));
 	if (!x)                     /* Python would format the whole dictionary */
 		return errf(why, wl, "%%%c without a (name) is not supported", s[j]);
-	(void)miss_at;
 	return fmt_value(out, x, spec, s[j], why, wl);
 }
 
@@ -1157,7 +1155,7 @@ static int expand_format(const char *s, const struct names *nm, const char *what
 		i += n;
 		if (s[i] == '%') {
 			i++;
-			rc = fmt_directive(&b, s, &i, nm, NULL, &miss, why, sizeof why);
+			rc = fmt_directive(&b, s, &i, nm, &miss, why, sizeof why);
 		}
 	}
 	if (rc < 0) {
@@ -2080,6 +2078,16 @@ static char *tempdir(void)
 	return xstrdup("/tmp");
 }
 
+/* Warn where supervisord silently mangles an environment= value (spec: differences on purpose, 6). */
+static void env_warn(struct sect *sc)
+{
+	struct iopt *o = ini_opt(&sc->cx->ini, sc->s, "environment");
+
+	cfg_note(sc->cx->cf, L_WARN, xasprintf("%s:%d: [%s] environment: supervisord "
+	         "drops part of this value; quote values with characters other "
+	         "than letters, digits and _/.+-():", o->file, o->line, sc->name));
+}
+
 /* [supervisord]: every option, then environment (expanded twice), whose
  * pairs become ENV_* names for everything read after it. */
 static void cfg_supervisord(struct ctx *cx, struct isect *s)
@@ -2102,13 +2110,8 @@ static void cfg_supervisord(struct ctx *cx, struct isect *s)
 			free(v2);
 		}
 	}
-	if (mangled) {
-		struct iopt *o = ini_opt(&cx->ini, s, "environment");
-		cfg_note(cf, L_WARN, xasprintf("%s:%d: [supervisord] environment: "
-		         "supervisord drops part of this value; quote values with "
-		         "characters other than letters, digits and _/.+-():",
-		         o->file, o->line));
-	}
+	if (mangled)
+		env_warn(&sc);
 	for (mangled = 0; mangled < cf->environment.n; mangled++)
 		env_put(&cx->env, cf->environment.v[mangled],
 		        strcspn(cf->environment.v[mangled], "="),
@@ -2125,7 +2128,6 @@ struct prog {
 	struct pconf pc;            /* the shared settings; first, so prog_opts
 	                             * offsets serve a struct pconf too (-T) */
 	long numprocs, numprocs_start;
-	int is_listener;
 	const char *process_name;   /* unexpanded */
 	const char *env;            /* unexpanded */
 };
@@ -2289,15 +2291,6 @@ static int proc_log(struct sect *sc, struct pconf *pc, int k, int *named)
 	return 0;
 }
 
-/* Warn where supervisord silently mangles a program's environment=. */
-static void proc_env_warn(struct sect *sc)
-{
-	struct iopt *o = ini_opt(&sc->cx->ini, sc->s, "environment");
-
-	cfg_note(sc->cx->cf, L_WARN, xasprintf("%s:%d: [%s] environment: supervisord "
-	         "drops part of this value; quote values with characters other "
-	         "than letters, digits and _/.+-():", o->file, o->line, sc->name));
-}
 
 /* The per-process options for process_num num, into pc (a copy of the
  * shared settings). */
@@ -2317,7 +2310,7 @@ static int proc_read(struct sect *sc, struct prog *pr, struct pconf *pc, long nu
 	}
 	free(exp);
 	if (mangled && num == pr->numprocs_start)
-		proc_env_warn(sc);
+		env_warn(sc);
 	names_env(&sc->nm, pc->env.v, pc->env.n);
 	if (sect_get(sc, "directory", NULL, NULL, &v) < 0)
 		return -1;
@@ -2363,18 +2356,17 @@ static int pconf_cmp(const struct pconf *a, const struct pconf *b)
 /* Append the processes of a program-type section s to *procs, sorted by
  * (priority, name).  group is the group they belong to. */
 static int prog_read(struct ctx *cx, struct isect *s, const char *group,
-                     struct gconf *g, int listener)
+                     struct gconf *g)
 {
 	struct sect sc;
 	struct prog pr;
 	char err[ERRLEN], *pname;
 	long num;
-	int i, j, first = g->nprocs, rc = -1;
+	int i, first = g->nprocs, rc = -1;
 
 	sect_init(&sc, cx, s);
 	sc.suffix = 1;
 	memset(&pr, 0, sizeof pr);
-	pr.is_listener = listener;
 	if (parse_name(strchr(s->name, ':') + 1, &pname, err, sizeof err) < 0) {
 		sect_fail(&sc, NULL, xstrdup(err));
 		sect_done(&sc);
@@ -2403,11 +2395,7 @@ static int prog_read(struct ctx *cx, struct isect *s, const char *group,
 out:
 	if (rc == 0)
 		sect_unknown(&sc, prog_opts, NPROG, prog_more);
-	for (j = 0; j < NSTREAMS; j++)
-		free(pr.pc.log[j].path);
-	free(pr.pc.user);
-	free(pr.pc.serverurl);
-	free(pr.pc.program);
+	pconf_free(&pr.pc);
 	sect_done(&sc);
 	return rc;
 }
@@ -2540,7 +2528,7 @@ static void cfg_hgroup(struct ctx *cx, struct isect *s)
 		else if (f)
 			cfg_fcgi(cx, f);
 		else
-			prog_read(cx, p, gname, g, 0);
+			prog_read(cx, p, gname, g);
 		g = &cx->cf->groups[cx->cf->ngroups - 1];
 		if (p || f)
 			shown = (p ? p : f)->name;
@@ -2565,7 +2553,7 @@ static void cfg_program(struct ctx *cx, struct isect *s)
 		return;
 	}
 	if (!in_group(cx, name) && group_priority(cx, s, "999", &prio) == 0)
-		prog_read(cx, s, name, cfg_group_add(cx->cf, name, G_PROGRAM, prio), 0);
+		prog_read(cx, s, name, cfg_group_add(cx->cf, name, G_PROGRAM, prio));
 	free(name);
 }
 
@@ -2621,7 +2609,7 @@ static void cfg_listener(struct ctx *cx, struct isect *s)
 	g = cfg_group_add(cx->cf, pool, G_LISTENER, prio);
 	g->events = ev;
 	g->buffer_size = bufsize;
-	prog_read(cx, s, pool, g, 1);
+	prog_read(cx, s, pool, g);
 out:
 	sect_done(&sc);
 }
@@ -2812,7 +2800,7 @@ static void cfg_merge_env(struct config *cf)
 
 /* [include]: patterns relative to the main file's directory, matches of
  * each sorted, one level only. */
-static int cfg_include(struct ctx *cx, const char *path, char **emsg)
+static int cfg_include(struct ctx *cx, char **emsg)
 {
 	struct isect *s = ini_find(&cx->ini, "include");
 	struct sect sc;
@@ -2839,7 +2827,6 @@ static int cfg_include(struct ctx *cx, const char *path, char **emsg)
 	}
 	files = xstrdup(v);
 	sect_done(&sc);
-	(void)path;
 	for (pat = strtok_r(files, " \t\n\r\f\v", &save); pat && rc == 0;
 	     pat = strtok_r(NULL, " \t\n\r\f\v", &save)) {
 		char *full = pat[0] == '/' ? xstrdup(pat) : xasprintf("%s/%s", cx->here, pat);
@@ -3189,7 +3176,7 @@ static int cfg_load(struct config *cf, const struct cmdline *cl, struct strv *er
 		memcpy(cx.host, "localhost", sizeof "localhost");
 	for (i = 0; environ[i]; i++)
 		strv_push(&cx.env, xstrdup(environ[i]));
-	if (ini_read(&cx.ini, cl->config, &emsg) < 0 || cfg_include(&cx, cl->config, &emsg) < 0) {
+	if (ini_read(&cx.ini, cl->config, &emsg) < 0 || cfg_include(&cx, &emsg) < 0) {
 		strv_push(errors, emsg);
 		goto out;
 	}
