@@ -114,9 +114,9 @@ static const char help_list[] =
 	"\n"
 	"default commands (type help <topic>):\n"
 	"=====================================\n"
-	"add    exit      open  reload  restart   start   tail   \n"
-	"avail  fg        pid   remove  shutdown  status  update \n"
-	"clear  maintail  quit  reread  signal    stop    version\n"
+	"add    exit      open  reload  restart   signal  stop    version\n"
+	"avail  fg        pid   remove  rotate    start   tail  \n"
+	"clear  maintail  quit  reread  shutdown  status  update\n"
 	"\n";
 
 /* Every command, sorted by name.  EOF is what cmd.Cmd makes of end of input;
@@ -165,6 +165,11 @@ static const struct cmd cmds[] = {
 	  "restart <name> <name>\tRestart multiple processes or groups\n"
 	  "restart all\t\tRestart all processes\n"
 	  "Note: restart does not reread config files. For that, see reread and update.\n" },
+	{ "rotate", C_UP, 0, chk_name, NULL,
+	  "rotate <name>\t\tRotate a process' log files now\n"
+	  "rotate <gname>:*\tRotate the log files of all processes in a group\n"
+	  "rotate <name> <name>\tRotate the log files of multiple processes\n"
+	  "rotate all\t\tRotate all process' log files\n" },
 	{ "shutdown", C_DOWN, F_EARLY, chk_noargs,
 	  "Really shut the remote supervisord process down y/N? ",
 	  "shutdown \tShut the remote supervisord down.\n" },

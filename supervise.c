@@ -204,16 +204,44 @@ struct config {
 	int nnotes;
 };
 
-/* An open log file: a child's stream or the main log.  Both rotate the
- * same way, so one writer serves both. */
+/* A log file: the main log, or a child's log shared by path (stdout and
+ * stderr in one file write through one logfile, so a rotation moves the file
+ * once for every writer).  Pipes and ttys take what they can without
+ * blocking the daemon; the rest waits in pend. */
 struct logfile {
+	struct logfile *next;       /* sv.logfiles: the child logs */
+	int refs;
 	char *path;                 /* NULL: nothing to write to */
 	int fd;                     /* -1: closed */
+	int nofollow;               /* AUTO logs: never opened through a link */
+	int passthru;               /* not a regular file, or under /dev or /proc:
+	                               never rotated, cleared or moved */
 	long long size;
 	long long maxbytes;         /* 0: never rotate */
 	int backups;
-	int rotatable;              /* a regular file; pipes and ttys never rotate */
 	int failing;                /* errno of the write that failed; said once */
+	int rotfailing;             /* errno of the rotation that failed; said once */
+	long long lost;             /* bytes dropped since it began failing */
+	char *pend;                 /* what a pipe or tty has not taken yet */
+	size_t npend, pendmax;
+};
+
+/* The capture mode of one stream (spec 6.6): the text between the BEGIN
+ * and END tokens is held, not logged. */
+struct capture {
+	int on;                     /* inside BEGIN ... END */
+	char hold[32];              /* a tail that may be the start of a token */
+	size_t nhold;
+	char *buf;                  /* captured bytes, at most capture_maxbytes */
+	size_t n;
+};
+
+/* One output stream of a process. */
+struct ostream {
+	int pipe;                   /* read end; -1: closed */
+	struct logfile *log;        /* NULL: no file (NONE, syslog only, redirected) */
+	char *autolog;              /* AUTO log path, made with the group */
+	struct capture *cap;        /* NULL: capture mode off */
 };
 
 struct procgroup;
@@ -230,10 +258,8 @@ struct proc {
 	int backoff;                /* failed starts in a row */
 	int exitstatus;
 	char *spawnerr;             /* why the last start failed; NULL: it did not */
-	int pipe[NSTREAMS];         /* read ends of its stdout/stderr; -1 closed */
+	struct ostream out[NSTREAMS];   /* [0] stdout, [1] stderr */
 	int stdin_fd;               /* write end of its stdin */
-	struct logfile log[NSTREAMS];
-	char *autolog[NSTREAMS];    /* AUTO log path, made with the group */
 	char *username;             /* user='s name for initgroups, looked up with the
 	                               group, not in the loop (user= may be a number) */
 };
@@ -264,7 +290,9 @@ static struct {
 	struct config next;         /* a reload's config, checked before anything stops */
 	struct config lastread;     /* the config as last read, once it differs from */
 	int have_lastread;          /* the running groups' (a reread, a remove) */
-	struct logfile log;
+	struct logfile log;         /* the main log */
+	struct logfile echo;        /* nodaemon: its copy on stdout */
+	struct logfile *logfiles;   /* the child logs, one per path */
 	int sigpipe[2];
 	int *listenfd;              /* one per server section; -1: not bound */
 	struct client *clients;
@@ -272,7 +300,8 @@ static struct {
 	int wrote_pidfile;
 	int64_t lastdielog;         /* "waiting for ... to die", every 3 s */
 	int readyfd;                /* daemonizing: tells the parent we are up */
-} sv = { .sigpipe = { -1, -1 }, .readyfd = -1 };
+} sv = { .log = { .fd = -1 }, .echo = { .fd = -1 }, .sigpipe = { -1, -1 },
+         .readyfd = -1 };
 
 static void ctl_notify(struct proc *p);
 static void ctl_follow_push(struct proc *p, int stream, const char *s, size_t n);
@@ -3433,20 +3462,26 @@ static const char *errno_name(int e)
 	return other;
 }
 
-/* Open (append) or reopen lf->path.  A failure is remembered, not fatal: the
- * next write tries again. */
+static void log_msg(enum level lv, const char *fmt, ...);
+
+/* Open (append) lf->path unless it is open.  A failure is remembered, not
+ * fatal: the next write tries again.  O_NONBLOCK: a FIFO without a reader
+ * fails at once instead of stalling the daemon, and a pipe or tty that is
+ * full leaves the rest in pend. */
 static int logfile_open(struct logfile *lf)
 {
 	struct stat st;
 
 	if (lf->fd >= 0 || !lf->path)
 		return lf->fd;
-	lf->fd = open(lf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0666);
+	lf->fd = open(lf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY
+	              | O_NONBLOCK | (lf->nofollow ? O_NOFOLLOW : 0), 0666);
 	if (lf->fd < 0)
 		return -1;
 	if (fstat(lf->fd, &st) == 0) {
-		lf->rotatable = S_ISREG(st.st_mode);
-		lf->size = lf->rotatable ? (long long)st.st_size : 0;
+		lf->passthru = !S_ISREG(st.st_mode) || strncmp(lf->path, "/dev/", 5) == 0
+		               || strncmp(lf->path, "/proc/", 6) == 0;
+		lf->size = S_ISREG(st.st_mode) ? (long long)st.st_size : 0;
 	}
 	return lf->fd;
 }
@@ -3458,106 +3493,278 @@ static void logfile_close(struct logfile *lf)
 	lf->fd = -1;
 }
 
-/* Rename F.(N-1) to F.N ... F to F.1 and start F afresh; with no backups,
- * truncate F in place (spec 3.2). */
-static void logfile_rotate(struct logfile *lf)
+/* Reopen: after a rotation by someone else (logrotate, SIGUSR2), at a spawn.
+ * What a pipe has not taken yet keeps its descriptor. */
+static void logfile_reopen(struct logfile *lf)
 {
-	char from[PATH_MAX], to[PATH_MAX];
-	int i;
-
-	if (lf->backups <= 0) {
-		if (ftruncate(lf->fd, 0) == 0)
-			lf->size = 0;
+	if (lf->npend)
 		return;
-	}
 	logfile_close(lf);
-	for (i = lf->backups - 1; i >= 0; i--) {
-		if (i)
-			snprintf(from, sizeof from, "%s.%d", lf->path, i);
-		else
-			snprintf(from, sizeof from, "%s", lf->path);
-		snprintf(to, sizeof to, "%s.%d", lf->path, i + 1);
-		rename(from, to);
-	}
 	logfile_open(lf);
 }
 
-/* Write all of buf, then rotate if the file reached maxbytes.  A full disk
- * or any other failure loses this chunk and is reported once by the caller
- * through lf->failing; it never blocks and never stops the writer. */
+/* Rename F.(N-1) to F.N ... F to F.1 and start F afresh; with no backups,
+ * truncate F in place (spec 3.2).  A pass-through target never rotates. */
+static int logfile_rotate(struct logfile *lf)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	int i, rc = 0;
+
+	if (lf->passthru)
+		return -1;
+	for (i = lf->backups - 1; i >= 0 && rc == 0; i--) {
+		snprintf(from, sizeof from, i ? "%s.%d" : "%s", lf->path, i);
+		snprintf(to, sizeof to, "%s.%d", lf->path, i + 1);
+		if (rename(from, to) < 0 && errno != ENOENT)  /* F gone: start it anew */
+			rc = -1;
+	}
+	if (rc == 0) {              /* a fresh F, also where someone moved the old one */
+		logfile_close(lf);
+		if (logfile_open(lf) < 0 || (lf->backups <= 0 && ftruncate(lf->fd, 0) < 0))
+			rc = -1;
+		else
+			lf->size = 0;
+	}
+	if (rc < 0 && !lf->rotfailing) {
+		lf->rotfailing = errno;
+		log_msg(L_ERRO, "cannot rotate %s: %s; it grows until that works",
+		        lf->path, strerror(errno));
+	} else if (rc == 0)
+		lf->rotfailing = 0;
+	return rc;
+}
+
+/* A write that failed: the bytes are lost and counted.  -1, errno kept. */
+static int logfile_fail(struct logfile *lf, size_t n)
+{
+	lf->lost += (long long)n;
+	return -1;
+}
+
+/* Say once that a log fails, and once that it works again with what was
+ * lost meanwhile.  The main log can only complain on stderr. */
+static int logfile_said(struct logfile *lf, int rc)
+{
+	if (rc < 0 && !lf->failing) {
+		lf->failing = errno ? errno : EIO;
+		if (lf == &sv.log)
+			fprintf(stderr, "supervise: cannot write %s: %s\n", lf->path,
+			        strerror(lf->failing));
+		else
+			log_msg(L_ERRO, "cannot write %s: %s; output is lost until it works "
+			        "again", lf->path, strerror(lf->failing));
+	} else if (rc == 0 && lf->failing) {
+		lf->failing = 0;
+		log_msg(L_WARN, "%s works again; %lld bytes of output were lost",
+		        lf->path, lf->lost);
+		lf->lost = 0;
+	}
+	return rc;
+}
+
+/* Keep what a pipe or tty did not take, up to pendmax; beyond that it is
+ * lost: -1 (ENOBUFS). */
+static int logfile_hold(struct logfile *lf, const char *buf, size_t n)
+{
+	size_t room = lf->pendmax - lf->npend, take = n < room ? n : room;
+
+	if (take) {
+		lf->pend = xrealloc(lf->pend, lf->npend + take);
+		memcpy(lf->pend + lf->npend, buf, take);
+		lf->npend += take;
+	}
+	if (take == n)
+		return 0;
+	errno = ENOBUFS;
+	return logfile_fail(lf, n - take);
+}
+
+/* write() all of buf that the target takes now: the count written, or -1. */
+static ssize_t logfile_put(struct logfile *lf, const char *buf, size_t n)
+{
+	size_t done = 0;
+	ssize_t w;
+
+	while (done < n) {
+		w = write(lf->fd, buf + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			break;
+		if (w < 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return (ssize_t)done;
+}
+
+/* Write buf, then rotate if the file reached maxbytes.  It never blocks the
+ * loop on a pipe: what the target does not take waits in pend, in order.  A
+ * full disk loses the chunk, and that is said once. */
 static int logfile_write(struct logfile *lf, const char *buf, size_t n)
 {
 	ssize_t w;
 
 	if (logfile_open(lf) < 0)
-		return -1;
-	while (n > 0) {
-		w = write(lf->fd, buf, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += w;
-		n -= (size_t)w;
-		lf->size += w;
+		return logfile_said(lf, logfile_fail(lf, n));
+	if (lf->npend)
+		return logfile_said(lf, logfile_hold(lf, buf, n));
+	if ((w = logfile_put(lf, buf, n)) < 0)
+		return logfile_said(lf, logfile_fail(lf, n));
+	if ((size_t)w < n)
+		return logfile_said(lf, logfile_hold(lf, buf + w, n - (size_t)w));
+	if (!lf->passthru) {    /* the true end: logrotate's copytruncate, other writers */
+		off_t end = lseek(lf->fd, 0, SEEK_CUR);
+		lf->size = end >= 0 ? (long long)end : lf->size + w;
+		if (lf->maxbytes > 0 && lf->size >= lf->maxbytes)
+			logfile_rotate(lf);
 	}
-	if (lf->rotatable && lf->maxbytes > 0 && lf->size >= lf->maxbytes)
-		logfile_rotate(lf);
-	return 0;
+	return logfile_said(lf, 0);
 }
 
-/* Write one formatted line to the main log.  A failing log is reported on
- * stderr once (the terminal, before daemonizing), then retried quietly. */
-static void log_emit(const char *line, size_t n)
+/* The target can take more: hand it what waits. */
+static void logfile_flush(struct logfile *lf)
 {
-	if (sv.cf.logsyslog)
-		syslog(LOG_INFO, "%.*s", (int)n - 1, line);
-	else if (sv.log.path && logfile_write(&sv.log, line, n) < 0) {
-		if (!sv.log.failing)
-			fprintf(stderr, "supervise: cannot write %s: %s\n", sv.log.path,
-			        strerror(errno));
-		sv.log.failing = errno ? errno : EIO;
-	} else
-		sv.log.failing = 0;
-	if (sv.cf.nodaemon && !sv.cf.silent && fwrite(line, 1, n, stdout) == n)
-		fflush(stdout);
-	ctl_follow_push(NULL, 0, line, n);
+	ssize_t w = lf->fd >= 0 ? logfile_put(lf, lf->pend, lf->npend) : -1;
+
+	if (w < 0) {
+		logfile_said(lf, logfile_fail(lf, lf->npend));
+		w = (ssize_t)lf->npend;
+	}
+	memmove(lf->pend, lf->pend + w, lf->npend - (size_t)w);
+	lf->npend -= (size_t)w;
+	if (!lf->npend) {
+		free(lf->pend);
+		lf->pend = NULL;
+	}
 }
 
-/* The main log: "YYYY-MM-DD HH:MM:SS,mmm LEVL message" (spec 3.3). */
-static void log_msg(enum level lv, const char *fmt, ...)
+/* The child log at path, shared with every stream that names the same file
+ * (the settings of the newest user win). */
+static struct logfile *logfile_get(const char *path, const struct logconf *lc, int nofollow)
 {
-	char line[4096];
+	struct logfile *lf;
+
+	for (lf = sv.logfiles; lf && strcmp(lf->path, path); lf = lf->next)
+		;
+	if (!lf) {
+		lf = xcalloc(1, sizeof *lf);
+		lf->path = xstrdup(path);
+		lf->fd = -1;
+		lf->pendmax = 4u << 20;  /* never reached: a stream waits while pend is full */
+		lf->next = sv.logfiles;
+		sv.logfiles = lf;
+	}
+	lf->refs++;
+	lf->maxbytes = lc->maxbytes;
+	lf->backups = lc->backups;
+	lf->nofollow = nofollow;
+	return lf;
+}
+
+static void logfile_release(struct logfile *lf)
+{
+	struct logfile **pp;
+
+	if (!lf || --lf->refs > 0)
+		return;
+	if (lf->npend)
+		logfile_flush(lf);  /* one last try; what a pipe still refuses is lost */
+	for (pp = &sv.logfiles; *pp != lf; pp = &(*pp)->next)
+		;
+	*pp = lf->next;
+	logfile_close(lf);
+	free(lf->pend);
+	free(lf->path);
+	free(lf);
+}
+
+/* syslog gets each line of a message on its own, each with the prefix
+ * (supervisord's SyslogHandler); priority info, as Python's syslog(). */
+static void log_syslog(const char *prefix, size_t plen, const char *msg, size_t n)
+{
+	const char *nl;
+
+	while (n && msg[n - 1] == '\n')
+		n--;
+	for (;;) {
+		nl = memchr(msg, '\n', n);
+		syslog(LOG_INFO, "%.*s%.*s", (int)plen, prefix, (int)(nl ? nl - msg : (ptrdiff_t)n), msg);
+		if (!nl)
+			break;
+		n -= (size_t)(nl + 1 - msg);
+		msg = nl + 1;
+	}
+}
+
+/* Put one line in the main log: "YYYY-MM-DD HH:MM:SS,mmm LEVL msg" (spec
+ * 3.3); also in syslog, on stdout (nodaemon) and to its followers. */
+static void log_line(enum level lv, const char *msg, size_t n)
+{
+	char stack[4096], *line = stack;
 	struct timeval tv;
 	struct tm tm;
+	size_t plen, len;
+
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	plen = strftime(stack, 64, "%Y-%m-%d %H:%M:%S", &tm);
+	plen += (size_t)snprintf(stack + plen, 64 - plen, ",%03d %s ",
+	                         (int)(tv.tv_usec / 1000), level_name(lv));
+	len = plen + n + 1;
+	if (len > sizeof stack)
+		line = memcpy(xmalloc(len), stack, plen);
+	memcpy(line + plen, msg, n);
+	line[len - 1] = '\n';
+	if (sv.cf.logsyslog)
+		log_syslog(line, plen, msg, n);
+	else if (sv.log.path)
+		logfile_write(&sv.log, line, len);
+	if (sv.echo.path)
+		logfile_write(&sv.echo, line, len);
+	ctl_follow_push(NULL, 0, line, len);
+	if (line != stack)
+		free(line);
+}
+
+static void log_msg(enum level lv, const char *fmt, ...)
+{
+	char msg[4096];
 	va_list ap;
 	int n;
 
 	if (lv < sv.cf.loglevel)
 		return;
-	gettimeofday(&tv, NULL);
-	localtime_r(&tv.tv_sec, &tm);
-	n = (int)strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tm);
-	n += snprintf(line + n, sizeof line - (size_t)n, ",%03d %s ",
-	              (int)(tv.tv_usec / 1000), level_name(lv));
 	va_start(ap, fmt);
-	n += vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (n > (int)sizeof line - 2)
-		n = (int)sizeof line - 2;
-	line[n++] = '\n';
-	log_emit(line, (size_t)n);
+	log_line(lv, msg, n < 0 ? 0 : n < (int)sizeof msg ? (size_t)n : sizeof msg - 1);
 }
 
+/* The main log, its copy on stdout under nodaemon, syslog's ident.  The copy
+ * opens stdout anew, so O_NONBLOCK never touches the terminal or pipe we were
+ * started with; without /proc it shares fd 1 and may block. */
 static void log_open(void)
 {
+	static char stdout_path[] = "/dev/stdout";
+	const char *slash = strrchr(sv.argv0, '/');
+
+	logfile_close(&sv.log);
+	logfile_close(&sv.echo);
+	free(sv.log.pend);
+	free(sv.echo.pend);
 	memset(&sv.log, 0, sizeof sv.log);
-	sv.log.fd = -1;
-	if (sv.cf.logsyslog) {
-		openlog("supervise", LOG_PID, LOG_DAEMON);
-		return;
+	memset(&sv.echo, 0, sizeof sv.echo);
+	sv.log.fd = sv.echo.fd = -1;
+	sv.log.pendmax = sv.echo.pendmax = 64 * 1024;
+	openlog(slash ? slash + 1 : sv.argv0, 0, LOG_USER);
+	if (sv.cf.nodaemon && !sv.cf.silent) {
+		sv.echo.path = stdout_path;
+		if (logfile_open(&sv.echo) < 0 && (sv.echo.fd = fcntl(1, F_DUPFD_CLOEXEC, 3)) >= 0)
+			sv.echo.passthru = 1;
 	}
+	if (sv.cf.logsyslog)
+		return;
 	sv.log.path = sv.cf.logfile;
 	sv.log.maxbytes = sv.cf.logfile_maxbytes;
 	sv.log.backups = sv.cf.logfile_backups;
@@ -3654,27 +3861,61 @@ static const char *out_path(const struct proc *p, int i)
 {
 	const struct logconf *lc = &p->cf->log[i];
 
-	return lc->kind == LOG_PATH ? lc->path : lc->kind == LOG_AUTO ? p->autolog[i] : NULL;
+	return lc->kind == LOG_PATH ? lc->path : lc->kind == LOG_AUTO ? p->out[i].autolog : NULL;
 }
 
-/* Point each stream's log at its file for a new spawn (files are opened
- * afresh at every spawn, in append mode). */
+/* With the group: the AUTO files, the log files shared by path, capture. */
+static void out_attach(struct proc *p)
+{
+	int i;
+
+	for (i = 0; i < NSTREAMS; i++) {
+		const struct logconf *lc = &p->cf->log[i];
+		struct ostream *o = &p->out[i];
+
+		o->pipe = -1;
+		if (lc->kind == LOG_AUTO)
+			o->autolog = out_autolog_create(p->cf->name, i);
+		if (out_path(p, i))
+			o->log = logfile_get(out_path(p, i), lc, lc->kind == LOG_AUTO);
+		if (lc->capture_maxbytes > 0)
+			o->cap = xcalloc(1, sizeof *o->cap);
+	}
+}
+
+static void out_detach(struct proc *p)
+{
+	int i;
+
+	for (i = 0; i < NSTREAMS; i++) {
+		struct ostream *o = &p->out[i];
+
+		logfile_release(o->log);
+		free(o->autolog);
+		if (o->cap)
+			free(o->cap->buf);
+		free(o->cap);
+	}
+}
+
+/* A new spawn: log files are opened afresh (append), so one that was moved
+ * away meanwhile starts anew; capture starts outside a capture. */
 static void out_open(struct proc *p)
 {
 	int i;
 
 	for (i = 0; i < NSTREAMS; i++) {
-		struct logconf *lc = &p->cf->log[i];
-		struct logfile *lf = &p->log[i];
+		struct logfile *lf = p->out[i].log;
 
-		logfile_close(lf);
-		lf->path = (char *)out_path(p, i);
-		lf->maxbytes = lc->maxbytes;
-		lf->backups = lc->backups;
-		lf->failing = 0;
-		if (lf->path && logfile_open(lf) < 0)
-			log_msg(L_ERRO, "cannot open %s log of %s: %s: %s", stream_name[i],
-			        p->cf->name, lf->path, strerror(errno));
+		if (lf && !(i == 1 && lf == p->out[0].log)) {
+			logfile_reopen(lf);
+			if (lf->fd < 0)
+				logfile_said(lf, -1);
+		}
+		if (p->out[i].cap) {
+			free(p->out[i].cap->buf);
+			memset(p->out[i].cap, 0, sizeof *p->out[i].cap);
+		}
 	}
 }
 
@@ -3697,70 +3938,223 @@ static size_t out_strip_ansi(char *buf, size_t n)
 	return j;
 }
 
-/* Hand one chunk of a child's output to everything that wants it. */
-static void out_deliver(struct proc *p, int i, char *buf, size_t n)
+/* Is buf well-formed UTF-8, as Python's strict decoder sees it (no
+ * overlong forms, no surrogates, nothing past U+10FFFF)? */
+static int utf8_valid(const unsigned char *s, size_t n)
 {
-	struct logfile *lf = &p->log[i];
+	size_t i = 0, k, len;
+	unsigned lo, hi;
 
+	while (i < n) {
+		unsigned c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+		hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+		if (c < 0xc2 || c > 0xf4 || i + len > n || s[i + 1] < lo || s[i + 1] > hi)
+			return 0;
+		for (k = 2; k < len; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/* Python's repr() of bytes: b'...' with \t \n \r \\ \' and \xNN escapes. */
+static void py_bytes_repr(struct sbuf *b, const unsigned char *s, size_t n)
+{
+	char q = memchr(s, '\'', n) && !memchr(s, '"', n) ? '"' : '\'';
+	size_t i;
+
+	sb_addf(b, "b%c", q);
+	for (i = 0; i < n; i++) {
+		const char *esc = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n"
+		                : s[i] == '\r' ? "\\r" : s[i] == '\\' ? "\\\\" : NULL;
+		if (esc)
+			sb_adds(b, esc);
+		else if (s[i] == (unsigned char)q)
+			sb_addf(b, "\\%c", q);
+		else if (s[i] < 0x20 || s[i] >= 0x7f)
+			sb_addf(b, "\\x%02x", s[i]);
+		else
+			sb_addn(b, (const char *)s + i, 1);
+	}
+	sb_addn(b, &q, 1);
+}
+
+/* With loglevel debug every chunk is copied to the main log (spec 3.1). */
+static void out_debug(const struct proc *p, int i, const char *buf, size_t n)
+{
+	struct sbuf b = { 0 };
+
+	sb_addf(&b, "'%s' %s output:\n", p->cf->name, stream_name[i]);
+	if (utf8_valid((const unsigned char *)buf, n))
+		sb_addn(&b, buf, n);
+	else {
+		sb_adds(&b, "Undecodable: ");
+		py_bytes_repr(&b, (const unsigned char *)buf, n);
+	}
+	log_line(L_DEBG, b.p, b.n);
+	free(b.p);
+}
+
+/* *_syslog: each line of the chunk as "NAME line", as supervisord sends it. */
+static void out_syslog(const struct proc *p, const char *buf, size_t n)
+{
+	char *prefix = xasprintf("%s ", p->cf->name);
+
+	log_syslog(prefix, strlen(prefix), buf, n);
+	free(prefix);
+}
+
+/* Hand one chunk of a child's output to everything that wants it. */
+static void out_log(struct proc *p, int i, char *buf, size_t n)
+{
 	if (sv.cf.strip_ansi)
 		n = out_strip_ansi(buf, n);
+	if (!n)
+		return;
 	ctl_follow_push(p, i, buf, n);
-	if (lf->path) {
-		if (logfile_write(lf, buf, n) < 0) {
-			if (!lf->failing)
-				log_msg(L_ERRO, "cannot write %s log of %s (%s): %s; output is "
-				        "dropped until it works again", stream_name[i],
-				        p->cf->name, lf->path, strerror(errno));
-			lf->failing = errno ? errno : EIO;
-		} else if (lf->failing) {
-			log_msg(L_INFO, "%s log of %s works again", stream_name[i], p->cf->name);
-			lf->failing = 0;
-		}
-	}
-	if (p->cf->log[i].syslog) {
-		char *line, *save = NULL, *copy = xstrndup(buf, n);
-
-		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			syslog(LOG_INFO, "%s %s", p->cf->name, line);
-		free(copy);
-	}
+	if (p->out[i].log)
+		logfile_write(p->out[i].log, buf, n);
+	if (p->cf->log[i].syslog)
+		out_syslog(p, buf, n);
 	if (sv.cf.loglevel <= L_DEBG)
-		log_msg(L_DEBG, "'%s' %s output:\n%.*s", p->cf->name, stream_name[i],
-		        (int)n, buf);
+		out_debug(p, i, buf, n);
+}
+
+static const char cap_token[2][25] = { "<!--XSUPERVISOR:BEGIN-->", "<!--XSUPERVISOR:END-->" };
+
+/* Where tok (m bytes) first occurs in buf, or NULL. */
+static char *mem_find(char *buf, size_t n, const char *tok, size_t m)
+{
+	char *s = buf, *end = buf + n;
+
+	while ((size_t)(end - s) >= m && (s = memchr(s, tok[0], (size_t)(end - s) - m + 1))) {
+		if (memcmp(s, tok, m) == 0)
+			return s;
+		s++;
+	}
+	return NULL;
+}
+
+/* Keep the newest capture_maxbytes of what was captured. */
+static void cap_add(struct capture *c, long long max, const char *s, size_t n)
+{
+	size_t cap = (size_t)max, drop;
+
+	if (n >= cap) {
+		s += n - cap;
+		n = cap;
+	}
+	drop = c->n + n > cap ? c->n + n - cap : 0;
+	if (drop) {
+		memmove(c->buf, c->buf + drop, c->n - drop);
+		c->n -= drop;
+	}
+	c->buf = xrealloc(c->buf, c->n + n);
+	memcpy(c->buf + c->n, s, n);
+	c->n += n;
+}
+
+/* Capture mode (spec 6.6): what comes between the BEGIN and END tokens is
+ * captured instead of logged; the tokens are never logged.  A tail that may
+ * begin a token waits for the next chunk, or is let go at the end of the
+ * stream (supervisord loses it there).  buf has room for c->nhold bytes in
+ * front of it. */
+static void out_capture(struct proc *p, int i, char *buf, size_t n, int eof)
+{
+	struct capture *c = p->out[i].cap;
+	const char *tok;
+	size_t m, keep;
+	char *at;
+
+	buf -= c->nhold;
+	memcpy(buf, c->hold, c->nhold);
+	n += c->nhold;
+	c->nhold = 0;
+	for (;;) {
+		tok = cap_token[c->on];
+		m = strlen(tok);
+		keep = 0;
+		if ((at = mem_find(buf, n, tok, m)))
+			keep = n - (size_t)(at - buf) - m;
+		else if (!eof)  /* hold the longest tail that is a start of tok */
+			for (keep = n < m ? n : m - 1; keep > 0; keep--)
+				if (memcmp(buf + n - keep, tok, keep) == 0)
+					break;
+		m = at ? (size_t)(at - buf) : n - keep;
+		if (c->on && m)
+			cap_add(c, p->cf->log[i].capture_maxbytes, buf, m);
+		else if (m)
+			out_log(p, i, buf, m);
+		if (!at) {
+			memcpy(c->hold, buf + n - keep, keep);
+			c->nhold = keep;
+			return;
+		}
+		if (c->on)
+			log_msg(L_DEBG, "'%s' %s emitted a comm event", p->cf->name, stream_name[i]);
+		c->on = !c->on;
+		c->n = 0;
+		buf = at + strlen(tok);
+		n = keep;
+	}
 }
 
 /* Read what one pipe has: 1 if data came, 0 if there is nothing now, -1 at
- * end of file (the pipe is then closed). */
+ * end of file (the pipe is then closed, and a held capture tail let go). */
 static int out_read(struct proc *p, int i)
 {
-	static char buf[128 * 1024];
-	ssize_t n = read(p->pipe[i], buf, sizeof buf);
+	static char buf[sizeof ((struct capture *)0)->hold + 128 * 1024];
+	char *data = buf + sizeof ((struct capture *)0)->hold;
+	struct ostream *o = &p->out[i];
+	ssize_t n = read(o->pipe, data, sizeof buf - (size_t)(data - buf));
 
-	if (n > 0) {
-		out_deliver(p, i, buf, (size_t)n);
-		return 1;
-	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
-	close(p->pipe[i]);
-	p->pipe[i] = -1;
+	if (n > 0 && !o->cap)
+		out_log(p, i, data, (size_t)n);
+	else if (o->cap)
+		out_capture(p, i, data, n > 0 ? (size_t)n : 0, n <= 0);
+	if (n > 0)
+		return 1;
+	close(o->pipe);
+	o->pipe = -1;
 	return -1;
+}
+
+/* May the loop read p's stream i?  Not while its log holds what a pipe or
+ * tty has not taken: the child then waits, as it would writing to a pipe. */
+static int out_wants_read(const struct proc *p, int i)
+{
+	return p->out[i].pipe >= 0 && !(p->out[i].log && p->out[i].log->npend);
 }
 
 /* The child is gone: take what it left in the pipes, then close them.  Stop
  * at "nothing more now": a grandchild may hold a pipe open forever. */
 static void out_drain(struct proc *p)
 {
+	static char none[sizeof ((struct capture *)0)->hold];
 	int i, k;
 
 	for (i = 0; i < NSTREAMS; i++) {
-		if (p->pipe[i] < 0)
+		struct ostream *o = &p->out[i];
+
+		if (o->pipe < 0)
 			continue;
 		for (k = 0; k < 16 && out_read(p, i) > 0; k++)
 			;
-		if (p->pipe[i] >= 0)
-			close(p->pipe[i]);
-		p->pipe[i] = -1;
+		if (o->pipe >= 0) {
+			close(o->pipe);
+			o->pipe = -1;
+			if (o->cap)
+				out_capture(p, i, none + sizeof none, 0, 1);
+		}
 	}
 	if (p->stdin_fd >= 0)
 		close(p->stdin_fd);
@@ -4167,11 +4561,11 @@ static int proc_pipes(struct proc *p, int kid[3], char *err, size_t errlen)
 	kid[1] = out[1];
 	kid[2] = p->cf->redirect_stderr ? out[1] : errp[1];
 	p->stdin_fd = in[1];
-	p->pipe[0] = out[0];
-	p->pipe[1] = errp[0];
-	fcntl(p->pipe[0], F_SETFL, O_NONBLOCK);
-	if (p->pipe[1] >= 0)
-		fcntl(p->pipe[1], F_SETFL, O_NONBLOCK);
+	p->out[0].pipe = out[0];
+	p->out[1].pipe = errp[0];
+	fcntl(p->out[0].pipe, F_SETFL, O_NONBLOCK);
+	if (p->out[1].pipe >= 0)
+		fcntl(p->out[1].pipe, F_SETFL, O_NONBLOCK);
 	fcntl(p->stdin_fd, F_SETFL, O_NONBLOCK);
 	return 0;
 }
@@ -4335,7 +4729,7 @@ static int proc_cmp_priority(const void *a, const void *b)
 static struct procgroup *grp_create(struct gconf *gc)
 {
 	struct procgroup *g = xcalloc(1, sizeof *g);
-	int i, k;
+	int i;
 
 	g->cf = *gc;
 	memset(gc, 0, sizeof *gc);
@@ -4347,12 +4741,7 @@ static struct procgroup *grp_create(struct gconf *gc)
 		p->cf = &g->cf.procs[i];
 		p->grp = g;
 		p->stdin_fd = -1;
-		for (k = 0; k < NSTREAMS; k++) {
-			p->pipe[k] = -1;
-			p->log[k].fd = -1;
-			if (p->cf->log[k].kind == LOG_AUTO && !(k == 1 && p->cf->redirect_stderr))
-				p->autolog[k] = out_autolog_create(p->cf->name, k);
-		}
+		out_attach(p);
 		if (p->cf->user) {
 			struct passwd *pw = getpwuid(p->cf->uid);
 			p->username = xstrdup(pw ? pw->pw_name : p->cf->user);
@@ -4369,15 +4758,12 @@ static struct procgroup *grp_create(struct gconf *gc)
 
 static void grp_free(struct procgroup *g)
 {
-	int i, k;
+	int i;
 
 	for (i = 0; i < g->nprocs; i++) {
 		free(g->procs[i].spawnerr);
 		free(g->procs[i].username);
-		for (k = 0; k < NSTREAMS; k++) {
-			logfile_close(&g->procs[i].log[k]);
-			free(g->procs[i].autolog[k]);
-		}
+		out_detach(&g->procs[i]);
 	}
 	free(g->procs);
 	free(g->byprio);
@@ -5323,18 +5709,32 @@ static void ctl_signal(struct client *c)
 	ctl_end(c);
 }
 
+/* The distinct log files of p (stdout and stderr may share one): n of them. */
+static int proc_logfiles(const struct proc *p, struct logfile *lf[NSTREAMS])
+{
+	int n = 0;
+
+	if (p->out[0].log)
+		lf[n++] = p->out[0].log;
+	if (p->out[1].log && p->out[1].log != p->out[0].log)
+		lf[n++] = p->out[1].log;
+	return n;
+}
+
 /* clear: empty the logs of a running process by deleting and reopening
- * them; a stopped one answers "cleared" and keeps its logs (spec 3.4). */
+ * them; a stopped one answers "cleared" and keeps its logs (spec 3.4).  A
+ * pass-through target such as /dev/stdout is never deleted. */
 static void ctl_clear_proc(struct client *c, struct proc *p, int whole)
 {
-	int i;
+	struct logfile *lf[NSTREAMS];
+	int i, n = proc_logfiles(p, lf);
 
 	(void)whole;
-	for (i = 0; i < NSTREAMS; i++)
-		if (p->pid && p->log[i].path) {
-			logfile_close(&p->log[i]);
-			unlink(p->log[i].path);
-			logfile_open(&p->log[i]);
+	for (i = 0; p->pid && i < n; i++)
+		if (!lf[i]->passthru) {
+			logfile_close(lf[i]);
+			unlink(lf[i]->path);
+			logfile_open(lf[i]);
 		}
 	ctl_line(c, "%s: cleared", proc_namespec(p));
 }
@@ -5356,6 +5756,45 @@ static void ctl_clear(struct client *c)
 			c->status = SV_EXIT_ERROR;
 		} else
 			ctl_each(c, c->args.v + i, 1, ctl_clear_proc);
+	ctl_end(c);
+}
+
+/* rotate (ours, Supervisor/supervisor#273): rotate p's log files now, as
+ * maxbytes would.  An empty file stays, so it never pushes out a backup;
+ * a process with nothing to rotate is an error only when named. */
+static void ctl_rotate_proc(struct client *c, struct proc *p, int whole)
+{
+	struct logfile *lf[NSTREAMS];
+	struct stat st;
+	int i, n = proc_logfiles(p, lf), done = 0, failed = 0;
+
+	for (i = 0; i < n; i++) {
+		if (lf[i]->passthru || stat(lf[i]->path, &st) < 0 || st.st_size == 0)
+			continue;
+		if (logfile_rotate(lf[i]) < 0) {
+			ctl_line(c, "%s: ERROR (cannot rotate %s: %s)", proc_namespec(p),
+			         lf[i]->path, strerror(errno));
+			failed = 1;
+		} else
+			done = 1;
+	}
+	if (failed)
+		c->status = SV_EXIT_ERROR;
+	else if (done)
+		ctl_line(c, "%s: rotated", proc_namespec(p));
+	else if (!whole) {
+		ctl_line(c, "%s: ERROR (no log file to rotate)", proc_namespec(p));
+		c->status = SV_EXIT_ERROR;
+	}
+}
+
+static void ctl_rotate(struct client *c)
+{
+	if (c->args.n == 0) {
+		ctl_line(c, "Error: rotate requires a process name");
+		c->status = SV_EXIT_ERROR;
+	}
+	ctl_each(c, c->args.v, c->args.n, ctl_rotate_proc);
 	ctl_end(c);
 }
 
@@ -5386,11 +5825,14 @@ static int ctl_send_file(struct client *c, const char *path, long offset)
 	char buf[16384];
 	struct stat st;
 	ssize_t n;
-	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) : -1;
 
-	if (fd < 0)
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)    /* /dev/stdout: reading it would take the output or hang */
+			close(fd);
 		return -1;
-	if (fstat(fd, &st) == 0 && offset < 0 && -offset < (long)st.st_size)
+	}
+	if (offset < 0 && -offset < (long)st.st_size)
 		lseek(fd, st.st_size + offset, SEEK_SET);
 	else if (offset > 0)
 		lseek(fd, offset, SEEK_SET);
@@ -5417,7 +5859,7 @@ static int follow_truncated(struct logfile *lf)
 {
 	struct stat st;
 
-	if (lf->fd < 0 || fstat(lf->fd, &st) < 0 || st.st_size >= lf->size)
+	if (!lf || lf->fd < 0 || fstat(lf->fd, &st) < 0 || st.st_size >= lf->size)
 		return 0;
 	lf->size = st.st_size;
 	return 1;
@@ -5433,7 +5875,7 @@ static void ctl_follow_push(struct proc *p, int stream, const char *s, size_t n)
 		if (is_following(c) && c->follow == p
 		    && (!p || c->follow_stream == stream || c->follow_stream < 0)) {
 			if (truncated < 0)
-				truncated = follow_truncated(p ? &p->log[stream] : &sv.log);
+				truncated = follow_truncated(p ? p->out[stream].log : &sv.log);
 			if (truncated)
 				ctl_text(c, c->bol ? "==> File truncated <==\n"
 				                   : "\n==> File truncated <==\n", c->bol ? 23 : 24);
@@ -5909,7 +6351,7 @@ static void ctl_auth(struct client *c)
  * position-independent binary each costs a relocation; a switch costs none. */
 enum command { C_STATUS, C_START, C_STOP, C_RESTART, C_RELOAD, C_SHUTDOWN, C_VERSION,
                C_PID, C_SIGNAL, C_CLEAR, C_TAIL, C_MAINTAIL, C_AVAIL, C_REREAD, C_ADD,
-               C_REMOVE, C_UPDATE, C_FG, NCOMMANDS };
+               C_REMOVE, C_UPDATE, C_FG, C_ROTATE, NCOMMANDS };
 
 /* What a command answers while the daemon shuts down: supervisorctl words
  * it per command.  D_RUN: it runs anyway. */
@@ -5929,6 +6371,7 @@ static const struct {
 	{ "clear", D_STATE }, { "tail", D_STATE }, { "maintail", D_STATE },
 	{ "avail", D_SUPERVISOR }, { "reread", D_SUPERVISOR }, { "add", D_SHUTTING },
 	{ "remove", D_STATE }, { "update", D_ALREADY }, { "fg", D_STATE },
+	{ "rotate", D_STATE },
 };
 
 static void ctl_run(struct client *c, enum command cmd)
@@ -5952,6 +6395,7 @@ static void ctl_run(struct client *c, enum command cmd)
 	case C_REMOVE: ctl_remove(c); break;
 	case C_UPDATE: ctl_update(c); break;
 	case C_FG: ctl_fg(c); break;
+	case C_ROTATE: ctl_rotate(c); break;
 	case NCOMMANDS: break;
 	}
 }
@@ -6262,7 +6706,11 @@ static int64_t loop_next_due(void)
 
 
 /* The fds to watch: the self-pipe, the listening sockets, the clients, the
- * children's pipes; `who` says which process pipe each slot is. */
+ * children's pipes, logs that hold output; `proc` and `stream` say which
+ * process pipe each slot is, or stream says what else: -1 the self-pipe, -2
+ * a client, -3-i listener i, W_LOG a log. */
+#define W_LOG NSTREAMS
+
 struct watch {
 	struct pollfd *fds;
 	struct proc **proc;
@@ -6286,8 +6734,16 @@ static void watch_add(struct watch *w, int fd, short events, struct proc *p, int
 	w->n++;
 }
 
+/* A log that holds what its pipe or tty has not taken yet waits to write. */
+static void watch_log(struct watch *w, const struct logfile *lf)
+{
+	if (lf->npend && lf->fd >= 0)
+		watch_add(w, lf->fd, POLLOUT, NULL, W_LOG);
+}
+
 static void watch_build(struct watch *w)
 {
+	struct logfile *lf;
 	struct client *c;
 	int i, s;
 
@@ -6301,13 +6757,33 @@ static void watch_build(struct watch *w)
 		                            | (c->outlen ? POLLOUT : 0)), NULL, -2);
 	for (i = 0; i < sv.nprocs; i++)
 		for (s = 0; s < NSTREAMS; s++)
-			if (sv.procs[i]->pipe[s] >= 0)
-				watch_add(w, sv.procs[i]->pipe[s], POLLIN, sv.procs[i], s);
+			if (out_wants_read(sv.procs[i], s))
+				watch_add(w, sv.procs[i]->out[s].pipe, POLLIN, sv.procs[i], s);
+	for (lf = sv.logfiles; lf; lf = lf->next)
+		watch_log(w, lf);
+	watch_log(w, &sv.log);
+	watch_log(w, &sv.echo);
+}
+
+/* The log whose descriptor is fd; looked up, not remembered, because a
+ * command handled in the same round may have released it. */
+static struct logfile *watch_logfile(int fd)
+{
+	struct logfile *lf;
+
+	if (sv.log.fd == fd)
+		return &sv.log;
+	if (sv.echo.fd == fd)
+		return &sv.echo;
+	for (lf = sv.logfiles; lf && lf->fd != fd; lf = lf->next)
+		;
+	return lf;
 }
 
 static void watch_handle(struct watch *w)
 {
 	unsigned char sigs[64];
+	struct logfile *lf;
 	struct client *c;
 	ssize_t n, j;
 	int i;
@@ -6328,7 +6804,10 @@ static void watch_handle(struct watch *w)
 				ctl_read(c);    /* requests sent before a hang-up still count */
 			if (c && (w->fds[i].revents & (POLLHUP | POLLERR)))
 				c->closing = DROP;      /* nobody left to answer */
-		} else if (w->proc[i]->pipe[w->stream[i]] == w->fds[i].fd) {
+		} else if (w->stream[i] == W_LOG) {
+			if ((lf = watch_logfile(w->fds[i].fd)) && lf->npend)
+				logfile_flush(lf);
+		} else if (w->proc[i]->out[w->stream[i]].pipe == w->fds[i].fd) {
 			out_read(w->proc[i], w->stream[i]);
 		}
 	}
@@ -6692,19 +7171,17 @@ static void daemon_reload_finish(void)
 	sv.mood = M_RUNNING;
 }
 
+/* SIGUSR2, after logrotate moved the files: every open log starts anew at
+ * its path (supervisord reopens those of running processes only). */
 static void daemon_reopen_logs(void)
 {
-	int i, s;
+	struct logfile *lf;
 
 	log_msg(L_INFO, "supervisord logreopen");
-	logfile_close(&sv.log);
-	logfile_open(&sv.log);
-	for (i = 0; i < sv.nprocs; i++)
-		for (s = 0; s < NSTREAMS; s++)
-			if (sv.procs[i]->pipe[s] >= 0) {    /* the running ones (spec 3.4) */
-				logfile_close(&sv.procs[i]->log[s]);
-				logfile_open(&sv.procs[i]->log[s]);
-			}
+	logfile_reopen(&sv.log);
+	for (lf = sv.logfiles; lf; lf = lf->next)
+		if (lf->fd >= 0)
+			logfile_reopen(lf);
 }
 
 static void daemon_exit(void)
