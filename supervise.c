@@ -3679,9 +3679,11 @@ static void logfile_release(struct logfile *lf)
 	free(lf);
 }
 
-/* syslog gets each line of a message on its own, each with the prefix
- * (supervisord's SyslogHandler); priority info, as Python's syslog(). */
-static void log_syslog(const char *prefix, size_t plen, const char *msg, size_t n)
+/* syslog gets each line of a message on its own, each with the prefix and
+ * the format's end: supervisord's SyslogHandler; priority info, as Python's
+ * syslog() sends it. */
+static void log_syslog(const char *prefix, size_t plen, const char *msg, size_t n,
+                       const char *end)
 {
 	const char *nl;
 
@@ -3689,7 +3691,8 @@ static void log_syslog(const char *prefix, size_t plen, const char *msg, size_t 
 		n--;
 	for (;;) {
 		nl = memchr(msg, '\n', n);
-		syslog(LOG_INFO, "%.*s%.*s", (int)plen, prefix, (int)(nl ? nl - msg : (ptrdiff_t)n), msg);
+		syslog(LOG_INFO, "%.*s%.*s%s", (int)plen, prefix,
+		       (int)(nl ? nl - msg : (ptrdiff_t)n), msg, end);
 		if (!nl)
 			break;
 		n -= (size_t)(nl + 1 - msg);
@@ -3717,7 +3720,7 @@ static void log_line(enum level lv, const char *msg, size_t n)
 	memcpy(line + plen, msg, n);
 	line[len - 1] = '\n';
 	if (sv.cf.logsyslog)
-		log_syslog(line, plen, msg, n);
+		log_syslog(line, plen, msg, n, "\n");
 	else if (sv.log.path)
 		logfile_write(&sv.log, line, len);
 	if (sv.echo.path)
@@ -4007,7 +4010,7 @@ static void out_syslog(const struct proc *p, const char *buf, size_t n)
 {
 	char *prefix = xasprintf("%s ", p->cf->name);
 
-	log_syslog(prefix, strlen(prefix), buf, n);
+	log_syslog(prefix, strlen(prefix), buf, n, "");
 	free(prefix);
 }
 
@@ -4088,6 +4091,8 @@ static void out_capture(struct proc *p, int i, char *buf, size_t n, int eof)
 				if (memcmp(buf + n - keep, tok, keep) == 0)
 					break;
 		m = at ? (size_t)(at - buf) : n - keep;
+		if (c->on && m && sv.cf.loglevel <= L_DEBG)
+			out_debug(p, i, buf, m);
 		if (c->on && m)
 			cap_add(c, p->cf->log[i].capture_maxbytes, buf, m);
 		else if (m)
@@ -5819,7 +5824,7 @@ static void ctl_text(struct client *c, const char *s, size_t n)
 
 /* Send a log file from offset on, as supervisord's readLog does: a negative
  * offset is "the last -offset bytes", 0 the whole file.  -1 if it cannot be
- * opened. */
+ * opened, -2 if it is no regular file. */
 static int ctl_send_file(struct client *c, const char *path, long offset)
 {
 	char buf[16384];
@@ -5827,10 +5832,11 @@ static int ctl_send_file(struct client *c, const char *path, long offset)
 	ssize_t n;
 	int fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) : -1;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (fd >= 0)    /* /dev/stdout: reading it would take the output or hang */
-			close(fd);
+	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);      /* /dev/stdout: reading it would take the output or hang */
+		return -2;
 	}
 	if (offset < 0 && -offset < (long)st.st_size)
 		lseek(fd, st.st_size + offset, SEEK_SET);
@@ -5942,8 +5948,12 @@ static void ctl_tail(struct client *c)
 		ctl_line(c, "%s: ERROR (no such process name)", name);
 		goto bad;
 	}
-	if (ctl_send_file(c, out_path(p, stream), -bytes) < 0) {
+	switch (ctl_send_file(c, out_path(p, stream), -bytes)) {
+	case -1:
 		ctl_line(c, "%s: ERROR (no log file)", name);
+		goto bad;
+	case -2:
+		ctl_line(c, "%s: ERROR (unknown error reading log)", name);
 		goto bad;
 	}
 	ctl_text(c, "\n", 1);       /* supervisorctl prints the bytes and a newline */
@@ -5972,10 +5982,14 @@ static void ctl_maintail(struct client *c)
 		return;
 	}
 	if (!arg || strcmp(arg, "-f")) {
-		if (ctl_send_file(c, sv.log.path, -bytes) == 0) {
+		switch (ctl_send_file(c, sv.log.path, -bytes)) {
+		case 0:
 			ctl_text(c, "\n", 1);
 			ctl_end(c);
 			return;
+		case -2:
+			ctl_line(c, "supervisord: ERROR (unknown error reading log)");
+			goto bad;
 		}
 	}
 	ctl_line(c, "supervisord: ERROR (no log file)");

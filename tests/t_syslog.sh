@@ -1,0 +1,77 @@
+# t_syslog: stdout_syslog/stderr_syslog, the deprecated stdout_logfile=syslog
+# and the main log's logfile=syslog reach libc's syslog(), read here by
+# BusyBox syslogd.  The test runs in a mount namespace of its own with a
+# private /dev, so /dev/log of this machine (and its syslog) is never touched.
+if [ -z "$SV_PRIVATE_DEV" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP t_syslog: needs root (a private /dev for /dev/log)"
+		exit 0
+	fi
+	command -v busybox >/dev/null 2>&1 || { echo "SKIP t_syslog: busybox not installed"; exit 0; }
+	command -v unshare >/dev/null 2>&1 || { echo "SKIP t_syslog: unshare not installed"; exit 0; }
+	SV_PRIVATE_DEV=1 exec unshare -m sh "$0" "$@"
+fi
+mount -t tmpfs -o size=64k,mode=755 tmpfs /dev || { echo "FAIL t_syslog: private /dev: mount failed"; exit 1; }
+mknod -m 666 /dev/null c 1 3
+ln -s /proc/self/fd /dev/fd
+ln -s /proc/self/fd/1 /dev/stdout
+ln -s /proc/self/fd/2 /dev/stderr
+. tests/lib.sh
+
+MSGS=$T/messages
+busybox syslogd -n -O "$MSGS" &
+track $!
+until_ok 5 test -S /dev/log || { fail "syslogd starts" "no /dev/log"; exit 1; }
+
+conf_base
+conf <<'EOF'
+[program:both]
+command=sh -c 'printf "to-file-and-syslog\nsecond line\n\nafter-empty\n"; printf "err-line\n" >&2; exec sleep 100'
+stdout_logfile=%(here)s/both.log
+stdout_syslog=true
+stderr_syslog=true
+
+[program:old]
+command=sh -c 'echo old-style; exec sleep 100'
+stdout_logfile=syslog
+EOF
+start_daemon || exit 1
+wait_state both RUNNING
+wait_state old RUNNING
+
+# BusyBox writes "Nov 24 06:45:12 host user.info supervise: both to-file..."
+expect_file_contains "stdout_syslog: a line, facility user, priority info" "$MSGS" \
+	' user\.info [^ ]+: both to-file-and-syslog$'
+expect_file_contains "stdout_syslog: each line a record of its own" "$MSGS" \
+	' user\.info [^ ]+: both second line$'
+expect_file_contains "stdout_syslog: an empty line inside a chunk is a record" "$MSGS" \
+	' user\.info [^ ]+: both $'
+expect_file_contains "stdout_syslog: after the empty line" "$MSGS" ': both after-empty$'
+expect_file_contains "stderr_syslog" "$MSGS" ': both err-line$'
+expect_file_contains "stdout_syslog also writes the file" "$T/both.log" '^to-file-and-syslog$'
+expect_file_contains "stdout_logfile=syslog (deprecated) goes to syslog" "$MSGS" ': old old-style$'
+expect_true "stdout_logfile=syslog is no file" test ! -e "$T/syslog"
+expect_file_contains "stdout_logfile=syslog warns in the main log" "$LOG" \
+	'WARN For \[program:old\], stdout_logfile=syslog but this is deprecated'
+expect_eq "tail of a syslog-only stream: no log file" "old: ERROR (no log file)" \
+	"$(ctl tail old; echo "$OUT")"
+stop_daemon
+
+# the main log in syslog: every line of a message is a record with the
+# timestamp and level in front
+conf_base
+sed -i 's|^logfile=.*|logfile=syslog|' "$CONF"
+conf <<'EOF'
+[program:quiet]
+command=sh -c 'printf "one\ntwo\n"; exec sleep 100'
+stdout_logfile=NONE
+EOF
+start_daemon || exit 1
+wait_state quiet RUNNING
+expect_file_contains "logfile=syslog: main log lines with timestamp and level" "$MSGS" \
+	'user\.info [^ ]+: [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8},[0-9]{3} INFO spawned: .quiet. with pid [0-9]+$'
+expect_file_contains "logfile=syslog: a multi-line message, line by line" "$MSGS" \
+	'[0-9:]{8},[0-9]{3} DEBG two$'
+expect_true "logfile=syslog: no file named syslog" test ! -e "$T/syslog"
+ctl maintail
+expect_eq "logfile=syslog: maintail has no log file" "supervisord: ERROR (no log file)" "$OUT"
