@@ -3579,60 +3579,68 @@ static int logfile_hold(struct logfile *lf, const char *buf, size_t n)
 	return logfile_fail(lf, n - take);
 }
 
-/* write() all of buf that the target takes now: the count written, or -1. */
-static ssize_t logfile_put(struct logfile *lf, const char *buf, size_t n)
+/* write() what the target takes now: the count written.  *err: the errno
+ * that stopped it, 0 when all went or a pipe is full. */
+static size_t logfile_put(struct logfile *lf, const char *buf, size_t n, int *err)
 {
 	size_t done = 0;
 	ssize_t w;
 
+	*err = 0;
 	while (done < n) {
 		w = write(lf->fd, buf + done, n - done);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && errno == EAGAIN)
+		if (w < 0) {
+			*err = errno == EAGAIN ? 0 : errno;
 			break;
-		if (w < 0)
-			return -1;
+		}
 		done += (size_t)w;
 	}
-	return (ssize_t)done;
+	return done;
 }
 
 /* Write buf, then rotate if the file reached maxbytes.  It never blocks the
  * loop on a pipe: what the target does not take waits in pend, in order.  A
- * full disk loses the chunk, and that is said once. */
+ * full disk loses what did not fit, and that is said once. */
 static int logfile_write(struct logfile *lf, const char *buf, size_t n)
 {
-	ssize_t w;
+	size_t w;
+	int err;
 
 	if (logfile_open(lf) < 0)
 		return logfile_said(lf, logfile_fail(lf, n));
 	if (lf->npend)
 		return logfile_said(lf, logfile_hold(lf, buf, n));
-	if ((w = logfile_put(lf, buf, n)) < 0)
-		return logfile_said(lf, logfile_fail(lf, n));
-	if ((size_t)w < n)
-		return logfile_said(lf, logfile_hold(lf, buf + w, n - (size_t)w));
+	w = logfile_put(lf, buf, n, &err);
+	if (err) {
+		errno = err;
+		return logfile_said(lf, logfile_fail(lf, n - w));
+	}
+	if (w < n)
+		return logfile_said(lf, logfile_hold(lf, buf + w, n - w));
 	if (!lf->passthru) {    /* the true end: logrotate's copytruncate, other writers */
 		off_t end = lseek(lf->fd, 0, SEEK_CUR);
-		lf->size = end >= 0 ? (long long)end : lf->size + w;
+		lf->size = end >= 0 ? (long long)end : lf->size + (long long)w;
 		if (lf->maxbytes > 0 && lf->size >= lf->maxbytes)
 			logfile_rotate(lf);
 	}
 	return logfile_said(lf, 0);
 }
 
-/* The target can take more: hand it what waits. */
+/* The target can take more: hand it what waits.  An error loses it all. */
 static void logfile_flush(struct logfile *lf)
 {
-	ssize_t w = lf->fd >= 0 ? logfile_put(lf, lf->pend, lf->npend) : -1;
+	int err = EBADF;
+	size_t w = lf->fd >= 0 ? logfile_put(lf, lf->pend, lf->npend, &err) : 0;
 
-	if (w < 0) {
-		logfile_said(lf, logfile_fail(lf, lf->npend));
-		w = (ssize_t)lf->npend;
+	if (err) {
+		errno = err;
+		logfile_said(lf, logfile_fail(lf, lf->npend - w));
+		w = lf->npend;
 	}
-	memmove(lf->pend, lf->pend + w, lf->npend - (size_t)w);
-	lf->npend -= (size_t)w;
+	memmove(lf->pend, lf->pend + w, lf->npend - w);
+	lf->npend -= w;
 	if (!lf->npend) {
 		free(lf->pend);
 		lf->pend = NULL;
