@@ -62,3 +62,18 @@ expect_true "redirect_stderr: no stderr log" test ! -e "$T/redir-ignored.log"
 ctl restart path
 expect_true "restart appends to the log" until_ok 5 \
 	lines_in "$T/path.out" 2 '^out-path$'
+
+# AUTO logs are made anew with the group and the old ones (backups too)
+# are deleted at every reload, unless nocleanup (spec 3.1)
+old=$(ls "$T"/log/auto-stdout---supervisor-*.log)
+: >"$old.1"
+touch "$T/log/keep-me.log"
+ctl reload
+expect_true "reload: the old AUTO log is deleted" until_ok 10 test ! -e "$old"
+expect_true "reload: its backup too" test ! -e "$old.1"
+expect_true "reload: a new AUTO log is made" until_ok 10 \
+	dir_has "$T/log" '^auto-stdout---supervisor-[A-Za-z0-9_]{8}\.log$'
+expect_true "reload: a file that is no AUTO log stays" test -e "$T/log/keep-me.log"
+wait_state auto RUNNING
+expect_file_contains "reload: the new AUTO log gets the output" \
+	"$(ls "$T"/log/auto-stdout---supervisor-*.log | head -n 1)" "^out-auto$"
