@@ -871,6 +871,51 @@ static void test_misc(void)
 	check("sample size", sizeof cfg_sample > 1500 && sizeof cfg_sample < 4096, "%d", (int)sizeof cfg_sample);
 }
 
+/* Child output helpers: Python's UTF-8 check and bytes repr (the debug copy,
+ * as supervisord 4.2.5 printed them), ANSI stripping, capture buffers. */
+static void test_output(void)
+{
+	static const struct { const char *in; size_t n; int ok; } u[] = {
+		{ "plain\n", 6, 1 }, { "\303\251t\303\251", 6, 1 }, { "\377abc", 4, 0 },
+		{ "\300\200", 2, 0 },           /* overlong NUL */
+		{ "\355\240\200", 3, 0 },       /* a surrogate */
+		{ "\364\220\200\200", 4, 0 },   /* past U+10FFFF */
+		{ "\360\237\230\200", 4, 1 },   /* U+1F600 */
+		{ "\303", 1, 0 },               /* cut in two */
+	};
+	static const struct { const char *in; const char *want; } r[] = {
+		{ "\377abc\n", "b'\\xffabc\\n'" },
+		{ "\377\t'q'\n", "b\"\\xff\\t'q'\\n\"" },
+		{ "\377\t'q\" \\ \r\177", "b'\\xff\\t\\'q\" \\\\ \\r\\x7f'" },
+	};
+	struct capture c = { 0 };
+	struct sbuf b;
+	char ansi[] = "\033[31mred\033[0m and \033[1;2Hmore\033[";
+	char hay[] = "ab<!--XSUPERVISOR:END-->cd";
+	size_t i;
+
+	for (i = 0; i < sizeof u / sizeof u[0]; i++)
+		eqi(u[i].in, utf8_valid((const unsigned char *)u[i].in, u[i].n), u[i].ok);
+	for (i = 0; i < sizeof r / sizeof r[0]; i++) {
+		memset(&b, 0, sizeof b);
+		py_bytes_repr(&b, (const unsigned char *)r[i].in, strlen(r[i].in));
+		eq(r[i].want, b.p, r[i].want);
+		free(b.p);
+	}
+	ansi[out_strip_ansi(ansi, strlen(ansi))] = '\0';
+	eq("strip_ansi", ansi, "red and more\033[");
+	eqi("mem_find END", mem_find(hay, strlen(hay), cap_token[1], strlen(cap_token[1])) - hay, 2);
+	check("mem_find no BEGIN", !mem_find(hay, strlen(hay), cap_token[0], strlen(cap_token[0])), "");
+	cap_add(&c, 10, "0123456", 7);
+	cap_add(&c, 10, "789ab", 5);
+	eqi("capture keeps the newest bytes: size", (long)c.n, 10);
+	check("capture keeps the newest bytes", memcmp(c.buf, "23456789ab", 10) == 0, "%.10s", c.buf);
+	cap_add(&c, 10, "ABCDEFGHIJKL", 12);
+	check("capture: a piece longer than the bound", c.n == 10 && memcmp(c.buf, "CDEFGHIJKL", 10) == 0,
+	      "%.*s", (int)c.n, c.buf);
+	free(c.buf);
+}
+
 int main(void)
 {
 	extern char **environ;
@@ -892,6 +937,7 @@ int main(void)
 	test_realistic();
 	test_ctl();
 	test_misc();
+	test_output();
 	printf("# %d failed\n", nfail);
 	return nfail ? 1 : 0;
 }
