@@ -7370,9 +7370,9 @@ static const char usage_text[] =
 enum act { ACT_RUN, ACT_CHECK, ACT_DUMP };
 
 /* What an option sets: a flag, or a string checked by a datatype parser. */
-enum optkind { O_FLAG, O_HELP, O_VERSION, O_CHECK, O_DUMP, O_SAMPLE,
-               O_STR, O_INT, O_BYTES, O_OCTAL, O_LEVEL, O_DIR, O_PATH,
-               O_IGNORED };     /* >= O_STR take a value */
+enum optkind { OPT_FLAG, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_DUMP, OPT_SAMPLE,
+               OPT_STR, OPT_INT, OPT_BYTES, OPT_OCTAL, OPT_LEVEL, OPT_DIR, OPT_PATH,
+               OPT_IGNORED };     /* >= OPT_STR take a value */
 
 static const struct option_def {
 	char short_;
@@ -7381,29 +7381,29 @@ static const struct option_def {
 	size_t off;                 /* where in struct cmdline */
 } options[] = {
 #define CL(f) offsetof(struct cmdline, f)
-	{ 'c', "configuration", O_STR, CL(config) },
-	{ 'n', "nodaemon", O_FLAG, CL(nodaemon) },
-	{ 's', "silent", O_FLAG, CL(silent) },
-	{ 'h', "help", O_HELP, 0 },
-	{ 'v', "version", O_VERSION, 0 },
-	{ 'u', "user", O_STR, CL(user) },   /* checked with the config, as supervisord does */
-	{ 'm', "umask", O_OCTAL, CL(umask) },
-	{ 'd', "directory", O_DIR, CL(directory) },
-	{ 'l', "logfile", O_PATH, CL(logfile) },
-	{ 'y', "logfile_maxbytes", O_BYTES, CL(logfile_maxbytes) },
-	{ 'z', "logfile_backups", O_INT, CL(logfile_backups) },
-	{ 'e', "loglevel", O_LEVEL, CL(loglevel) },
-	{ 'j', "pidfile", O_PATH, CL(pidfile) },
-	{ 'i', "identifier", O_STR, CL(identifier) },
-	{ 'q', "childlogdir", O_DIR, CL(childlogdir) },
-	{ 'k', "nocleanup", O_FLAG, CL(nocleanup) },
-	{ 'a', "minfds", O_INT, CL(minfds) },
-	{ 0, "strip_ansi", O_FLAG, CL(strip_ansi) },
-	{ 0, "minprocs", O_INT, CL(minprocs) },
-	{ 0, "profile_options", O_IGNORED, 0 },
-	{ 't', "check", O_CHECK, 0 },
-	{ 'T', "print-config", O_DUMP, 0 },
-	{ 0, "sample-config", O_SAMPLE, 0 },
+	{ 'c', "configuration", OPT_STR, CL(config) },
+	{ 'n', "nodaemon", OPT_FLAG, CL(nodaemon) },
+	{ 's', "silent", OPT_FLAG, CL(silent) },
+	{ 'h', "help", OPT_HELP, 0 },
+	{ 'v', "version", OPT_VERSION, 0 },
+	{ 'u', "user", OPT_STR, CL(user) },   /* checked with the config, as supervisord does */
+	{ 'm', "umask", OPT_OCTAL, CL(umask) },
+	{ 'd', "directory", OPT_DIR, CL(directory) },
+	{ 'l', "logfile", OPT_PATH, CL(logfile) },
+	{ 'y', "logfile_maxbytes", OPT_BYTES, CL(logfile_maxbytes) },
+	{ 'z', "logfile_backups", OPT_INT, CL(logfile_backups) },
+	{ 'e', "loglevel", OPT_LEVEL, CL(loglevel) },
+	{ 'j', "pidfile", OPT_PATH, CL(pidfile) },
+	{ 'i', "identifier", OPT_STR, CL(identifier) },
+	{ 'q', "childlogdir", OPT_DIR, CL(childlogdir) },
+	{ 'k', "nocleanup", OPT_FLAG, CL(nocleanup) },
+	{ 'a', "minfds", OPT_INT, CL(minfds) },
+	{ 0, "strip_ansi", OPT_FLAG, CL(strip_ansi) },
+	{ 0, "minprocs", OPT_INT, CL(minprocs) },
+	{ 0, "profile_options", OPT_IGNORED, 0 },
+	{ 't', "check", OPT_CHECK, 0 },
+	{ 'T', "print-config", OPT_DUMP, 0 },
+	{ 0, "sample-config", OPT_SAMPLE, 0 },
 #undef CL
 };
 
@@ -7426,12 +7426,12 @@ static void opt_check(const struct option_def *o, const char *name, const char *
 	enum level lv;
 
 	switch (o->kind) {
-	case O_INT: bad = parse_int(v, &l, err, sizeof err); break;
-	case O_BYTES: bad = parse_bytes(v, &ll, err, sizeof err); break;
-	case O_OCTAL: bad = parse_octal(v, &i, err, sizeof err); break;
-	case O_LEVEL: bad = parse_loglevel(v, &lv, err, sizeof err); break;
-	case O_DIR: bad = parse_dir(v, &path, err, sizeof err); break;
-	case O_PATH: bad = parse_dirpath(v, &path, err, sizeof err); break;
+	case OPT_INT: bad = parse_int(v, &l, err, sizeof err); break;
+	case OPT_BYTES: bad = parse_bytes(v, &ll, err, sizeof err); break;
+	case OPT_OCTAL: bad = parse_octal(v, &i, err, sizeof err); break;
+	case OPT_LEVEL: bad = parse_loglevel(v, &lv, err, sizeof err); break;
+	case OPT_DIR: bad = parse_dir(v, &path, err, sizeof err); break;
+	case OPT_PATH: bad = parse_dirpath(v, &path, err, sizeof err); break;
 	default: break;
 	}
 	free(path);
@@ -7455,7 +7455,7 @@ static const struct option_def *opt_long(const char *name, size_t n)
 			continue;
 		if (!options[i].long_[n])
 			return &options[i];
-		if (options[i].kind >= O_CHECK && options[i].kind <= O_SAMPLE)
+		if (options[i].kind >= OPT_CHECK && options[i].kind <= OPT_SAMPLE)
 			continue;
 		if (found)
 			usage_error("option --%s not a unique prefix", xstrndup(name, n));
@@ -7486,19 +7486,19 @@ static void opt_apply(const struct option_def *o, const char *name, const char *
 
 	if (seen[o - options]++)
 		usage_error("conflicting command line option '%s'", name);
-	if (o->kind >= O_STR) {
+	if (o->kind >= OPT_STR) {
 		opt_check(o, name, val);
-		if (o->kind != O_IGNORED)
+		if (o->kind != OPT_IGNORED)
 			*(const char **)((char *)&sv.cl + o->off) = val;
 		return;
 	}
 	switch (o->kind) {
-	case O_FLAG: *(int *)((char *)&sv.cl + o->off) = 1; break;
-	case O_HELP: printf(usage_text, sv.argv0); exit(0);
-	case O_VERSION: printf("%s\n", SV_VERSION); exit(0);
-	case O_SAMPLE: fputs(cfg_sample, stdout); exit(0);
-	case O_CHECK: *act = ACT_CHECK; break;
-	case O_DUMP: *act = ACT_DUMP; break;
+	case OPT_FLAG: *(int *)((char *)&sv.cl + o->off) = 1; break;
+	case OPT_HELP: printf(usage_text, sv.argv0); exit(0);
+	case OPT_VERSION: printf("%s\n", SV_VERSION); exit(0);
+	case OPT_SAMPLE: fputs(cfg_sample, stdout); exit(0);
+	case OPT_CHECK: *act = ACT_CHECK; break;
+	case OPT_DUMP: *act = ACT_DUMP; break;
 	default: break;
 	}
 }
@@ -7526,9 +7526,9 @@ static enum act opts_parse(int argc, char **argv)
 
 			snprintf(name, sizeof name, "--%s", (o = opt_long(arg + 2, n))->long_);
 
-			if (o->kind < O_STR && val)
+			if (o->kind < OPT_STR && val)
 				usage_error("option %s must not have an argument", name);
-			if (o->kind >= O_STR && !val && (val = argv[++i]) == NULL)
+			if (o->kind >= OPT_STR && !val && (val = argv[++i]) == NULL)
 				usage_error("option %s requires argument", name);
 			opt_apply(o, name, val, &act);
 			continue;
@@ -7536,7 +7536,7 @@ static enum act opts_parse(int argc, char **argv)
 		for (p = arg + 1; *p; p++) {
 			char name[3] = { '-', *p, 0 };
 
-			if ((o = opt_short(*p))->kind < O_STR) {
+			if ((o = opt_short(*p))->kind < OPT_STR) {
 				opt_apply(o, name, NULL, &act);
 				continue;
 			}
