@@ -889,7 +889,9 @@ static int chk_tail(struct line *l)
 			*ch = ALPHA(*ch) ? (*ch | 0x20) : *ch;
 		ch = av[ac - 1];
 		if (strcmp(ch, "stdout") && strcmp(ch, "stderr")) {
-			printf("Error: bad channel %s\n", pyrepr(ch));
+			char *r = pyrepr(ch);
+			printf("Error: bad channel %s\n", r);
+			free(r);
 			return SV_EXIT_ERROR;
 		}
 	}

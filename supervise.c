@@ -22,6 +22,7 @@
 /* ---- 1. compat -------------------------------------------------------- */
 
 #define _POSIX_C_SOURCE 200809L
+#define _FILE_OFFSET_BITS 64    /* logs past 2 GiB on 32-bit ARM and MIPS */
 #define _DEFAULT_SOURCE         /* initgroups, setgroups, strsep on glibc/musl */
 #define _BSD_SOURCE             /* the same on old glibc and uClibc-ng */
 
@@ -68,6 +69,10 @@
 
 /* Linux 2.6.35+ widens pipes; libcs show the names only to _GNU_SOURCE.
  * An older kernel says EINVAL, which costs nothing. */
+#ifndef MSG_DONTWAIT            /* then a socket log may block */
+#define MSG_DONTWAIT 0
+#endif
+
 #if defined(__linux__) && !defined(F_SETPIPE_SZ)
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
@@ -76,6 +81,7 @@
 #define ERRLEN      1024        /* error buffers handed to helpers */
 #define NSTREAMS    2           /* a process's stdout and stderr */
 #define OUT_CHUNK   (128 * 1024)  /* one read of a child's output (spec 3.1) */
+#define CAP_HOLD    32          /* > the longest capture token */
 
 /* ---- 2. types --------------------------------------------------------- */
 
@@ -222,23 +228,28 @@ struct logfile {
 	char *path;                 /* NULL: nothing to write to */
 	int fd;                     /* -1: closed */
 	int nofollow;               /* AUTO logs: never opened through a link */
-	int passthru;               /* not a regular file, or under /dev or /proc:
-	                               never rotated, cleared or moved */
+	int passthru;               /* a stream (log_is_stream): never rotated,
+	                               cleared or read back */
+	int sock;                   /* a socket: written with send(MSG_DONTWAIT) */
+	dev_t dev;                  /* what it is open on: logs bound for one */
+	ino_t ino;                  /* stream queue behind each other */
 	long long size;
-	long long maxbytes;         /* 0: never rotate */
+	long long maxbytes;         /* 0: never rotate; set by the writing stream */
 	int backups;
 	int failing;                /* errno of the write that failed; said once */
 	int rotfailing;             /* errno of the rotation that failed; said once */
 	long long lost;             /* bytes dropped since it began failing */
-	char *pend;                 /* what a pipe or tty has not taken yet */
-	size_t npend, pendmax;
+	char *pend;                 /* what a stream has not taken yet: */
+	size_t pendoff, npend;      /* pend[pendoff .. pendoff + npend) */
+	size_t pendmax;
+	unsigned long pendseq;      /* when pend last began to fill: queue order */
 };
 
 /* The capture mode of one stream (spec 6.6): the text between the BEGIN
  * and END tokens is held, not logged. */
 struct capture {
 	int on;                     /* inside BEGIN ... END */
-	char hold[32];              /* a tail that may be the start of a token */
+	char hold[CAP_HOLD];        /* a tail that may be the start of a token */
 	size_t nhold;
 	char *buf;                  /* captured bytes, at most capture_maxbytes */
 	size_t n;
@@ -3473,24 +3484,65 @@ static const char *errno_name(int e)
 
 static void log_msg(enum level lv, const char *fmt, ...);
 
+/* Is path one of the daemon's own descriptors by another name (/dev/stdout,
+ * /dev/fd/N, /proc/self/fd/N)?  Its number, or -1. */
+static int fd_alias(const char *path)
+{
+	char own[40];
+	const char *pre[3], *s;
+	int i;
+
+	if (strcmp(path, "/dev/stdout") == 0)
+		return 1;
+	if (strcmp(path, "/dev/stderr") == 0)
+		return 2;
+	snprintf(own, sizeof own, "/proc/%ld/fd/", (long)getpid());
+	pre[0] = "/dev/fd/";
+	pre[1] = "/proc/self/fd/";
+	pre[2] = own;
+	for (i = 0; i < 3; i++)
+		if (strncmp(path, pre[i], strlen(pre[i])) == 0) {
+			s = path + strlen(pre[i]);
+			return *s && strspn(s, "0123456789") == strlen(s) && strlen(s) < 6 ? atoi(s) : -1;
+		}
+	return -1;
+}
+
+/* A stream, not a file: a pipe, tty, socket or device, or some process's
+ * descriptor by name even when it leads to a file (supervise -n > out).
+ * Streams are never rotated, cleared or read back; regular files anywhere
+ * else (/dev/shm too) are files. */
+static int log_is_stream(const char *path, const struct stat *st)
+{
+	return fd_alias(path) >= 0 || (strncmp(path, "/proc/", 6) == 0 && strstr(path, "/fd/"))
+	       || (st && !S_ISREG(st->st_mode));
+}
+
 /* Open (append) lf->path unless it is open.  A failure is remembered, not
  * fatal: the next write tries again.  O_NONBLOCK: a FIFO without a reader
- * fails at once instead of stalling the daemon, and a pipe or tty that is
- * full leaves the rest in pend. */
+ * fails at once instead of stalling the daemon, and a stream that is full
+ * leaves the rest in pend.  A socket cannot be opened by name (systemd's
+ * journal on stdout): our own descriptor is used, written with
+ * MSG_DONTWAIT. */
 static int logfile_open(struct logfile *lf)
 {
 	struct stat st;
+	int n;
 
 	if (lf->fd >= 0 || !lf->path)
 		return lf->fd;
 	lf->fd = open(lf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY
-	              | O_NONBLOCK | (lf->nofollow ? O_NOFOLLOW : 0), 0666);
+	              | O_NONBLOCK | (lf->nofollow ? O_NOFOLLOW : 0), lf->nofollow ? 0600 : 0666);
+	if (lf->fd < 0 && (errno == ENXIO || errno == ENOENT) && (n = fd_alias(lf->path)) >= 0)
+		lf->fd = fcntl(n, F_DUPFD_CLOEXEC, 3);
 	if (lf->fd < 0)
 		return -1;
 	if (fstat(lf->fd, &st) == 0) {
-		lf->passthru = !S_ISREG(st.st_mode) || strncmp(lf->path, "/dev/", 5) == 0
-		               || strncmp(lf->path, "/proc/", 6) == 0;
+		lf->passthru = log_is_stream(lf->path, &st);
+		lf->sock = S_ISSOCK(st.st_mode);
 		lf->size = S_ISREG(st.st_mode) ? (long long)st.st_size : 0;
+		lf->dev = st.st_dev;
+		lf->ino = st.st_ino;
 	}
 	return lf->fd;
 }
@@ -3503,7 +3555,7 @@ static void logfile_close(struct logfile *lf)
 }
 
 /* Reopen: after a rotation by someone else (logrotate, SIGUSR2), at a spawn.
- * What a pipe has not taken yet keeps its descriptor. */
+ * What a stream has not taken yet keeps its descriptor. */
 static void logfile_reopen(struct logfile *lf)
 {
 	if (lf->npend)
@@ -3513,14 +3565,17 @@ static void logfile_reopen(struct logfile *lf)
 }
 
 /* Rename F.(N-1) to F.N ... F to F.1 and start F afresh; with no backups,
- * truncate F in place (spec 3.2).  A pass-through target never rotates. */
+ * truncate F in place (spec 3.2).  A stream never rotates.  -1 with errno
+ * when it cannot. */
 static int logfile_rotate(struct logfile *lf)
 {
 	char from[PATH_MAX], to[PATH_MAX];
-	int i, rc = 0;
+	int i, rc = 0, e;
 
-	if (lf->passthru)
+	if (lf->passthru) {
+		errno = ESPIPE;
 		return -1;
+	}
 	/* the oldest goes first: a rename onto an existing file makes ext4
 	 * write the renamed one to disk inside rename() (auto_da_alloc) */
 	snprintf(to, sizeof to, "%s.%d", lf->path, lf->backups);
@@ -3539,12 +3594,14 @@ static int logfile_rotate(struct logfile *lf)
 		else
 			lf->size = 0;
 	}
+	e = errno;
 	if (rc < 0 && !lf->rotfailing) {
-		lf->rotfailing = errno;
+		lf->rotfailing = e;
 		log_msg(L_ERRO, "cannot rotate %s: %s; it grows until that works",
-		        lf->path, strerror(errno));
+		        lf->path, strerror(e));
 	} else if (rc == 0)
 		lf->rotfailing = 0;
+	errno = e;
 	return rc;
 }
 
@@ -3576,25 +3633,53 @@ static int logfile_said(struct logfile *lf, int rc)
 	return rc;
 }
 
-/* Keep what a pipe or tty did not take, up to pendmax; beyond that it is
- * lost: -1 (ENOBUFS). */
+/* Keep what a stream did not take, in order, up to pendmax.  A piece that
+ * does not fit is dropped whole, so a main-log line is never cut: -1
+ * (ENOBUFS). */
 static int logfile_hold(struct logfile *lf, const char *buf, size_t n)
 {
-	size_t room = lf->pendmax - lf->npend, take = n < room ? n : room;
+	static unsigned long clock;
 
-	if (take) {
-		lf->pend = xrealloc(lf->pend, lf->npend + take);
-		memcpy(lf->pend + lf->npend, buf, take);
-		lf->npend += take;
+	if (!lf->npend)
+		lf->pendseq = ++clock;
+	if (n > lf->pendmax - lf->npend) {
+		errno = ENOBUFS;
+		return logfile_fail(lf, n);
 	}
-	if (take == n)
+	if (lf->pendoff) {
+		memmove(lf->pend, lf->pend + lf->pendoff, lf->npend);
+		lf->pendoff = 0;
+	}
+	lf->pend = xrealloc(lf->pend, lf->npend + n);
+	memcpy(lf->pend + lf->npend, buf, n);
+	lf->npend += n;
+	return 0;
+}
+
+/* Does o hold output for the same stream as lf, queued before seq? */
+static int logfile_ahead(const struct logfile *lf, const struct logfile *o, unsigned long seq)
+{
+	return o != lf && o->npend && o->fd >= 0 && o->passthru && o->dev == lf->dev
+	       && o->ino == lf->ino && o->pendseq < seq;
+}
+
+/* Must lf wait, because another log of the daemon (a child's /dev/stdout,
+ * the main log's copy on stdout) holds output for the same stream from
+ * before seq?  Chunks then never interleave, as with blocking writes. */
+static int logfile_queued(const struct logfile *lf, unsigned long seq)
+{
+	const struct logfile *o;
+
+	if (!lf->passthru)
 		return 0;
-	errno = ENOBUFS;
-	return logfile_fail(lf, n - take);
+	for (o = sv.logfiles; o; o = o->next)
+		if (logfile_ahead(lf, o, seq))
+			return 1;
+	return logfile_ahead(lf, &sv.log, seq) || logfile_ahead(lf, &sv.echo, seq);
 }
 
 /* write() what the target takes now: the count written.  *err: the errno
- * that stopped it, 0 when all went or a pipe is full. */
+ * that stopped it, 0 when all went or a stream is full. */
 static size_t logfile_put(struct logfile *lf, const char *buf, size_t n, int *err)
 {
 	size_t done = 0;
@@ -3602,11 +3687,12 @@ static size_t logfile_put(struct logfile *lf, const char *buf, size_t n, int *er
 
 	*err = 0;
 	while (done < n) {
-		w = write(lf->fd, buf + done, n - done);
+		w = lf->sock ? send(lf->fd, buf + done, n - done, MSG_DONTWAIT)
+		             : write(lf->fd, buf + done, n - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
-			*err = errno == EAGAIN ? 0 : errno;
+			*err = errno == EAGAIN || errno == EWOULDBLOCK ? 0 : errno;
 			break;
 		}
 		done += (size_t)w;
@@ -3615,8 +3701,8 @@ static size_t logfile_put(struct logfile *lf, const char *buf, size_t n, int *er
 }
 
 /* Write buf, then rotate if the file reached maxbytes.  It never blocks the
- * loop on a pipe: what the target does not take waits in pend, in order.  A
- * full disk loses what did not fit, and that is said once. */
+ * loop on a stream: what the target does not take waits in pend, in order.
+ * A full disk loses what did not fit, and that is said once. */
 static int logfile_write(struct logfile *lf, const char *buf, size_t n)
 {
 	size_t w;
@@ -3624,7 +3710,7 @@ static int logfile_write(struct logfile *lf, const char *buf, size_t n)
 
 	if (logfile_open(lf) < 0)
 		return logfile_said(lf, logfile_fail(lf, n));
-	if (lf->npend)
+	if (lf->npend || logfile_queued(lf, ULONG_MAX))
 		return logfile_said(lf, logfile_hold(lf, buf, n));
 	w = logfile_put(lf, buf, n, &err);
 	if (err) {
@@ -3642,30 +3728,50 @@ static int logfile_write(struct logfile *lf, const char *buf, size_t n)
 	return logfile_said(lf, 0);
 }
 
-/* The target can take more: hand it what waits.  An error loses it all. */
+/* The target can take more: hand it what waits, unless an older queue for
+ * the same stream goes first.  An error loses it all. */
 static void logfile_flush(struct logfile *lf)
 {
 	int err = EBADF;
-	size_t w = lf->fd >= 0 ? logfile_put(lf, lf->pend, lf->npend, &err) : 0;
+	size_t w = 0;
 
+	if (logfile_queued(lf, lf->pendseq))
+		return;
+	if (lf->fd >= 0)
+		w = logfile_put(lf, lf->pend + lf->pendoff, lf->npend, &err);
 	if (err) {
 		errno = err;
 		logfile_said(lf, logfile_fail(lf, lf->npend - w));
 		w = lf->npend;
 	}
-	memmove(lf->pend, lf->pend + w, lf->npend - w);
+	lf->pendoff += w;
 	lf->npend -= w;
 	if (!lf->npend) {
 		free(lf->pend);
 		lf->pend = NULL;
+		lf->pendoff = 0;
 	}
 }
 
-/* The child log at path, shared with every stream that names the same file
- * (the settings of the newest user win). */
+/* Drop what still waits (the log goes away); said once, with the count. */
+static void logfile_drop(struct logfile *lf)
+{
+	if (lf->npend) {
+		errno = ENOBUFS;
+		logfile_said(lf, logfile_fail(lf, lf->npend));
+	}
+	free(lf->pend);
+	lf->pend = NULL;
+	lf->npend = lf->pendoff = 0;
+}
+
+/* The child log at path, shared with every stream that names the same file.
+ * Whether it is a stream is known before it is ever opened, so `rotate` and
+ * `clear` of a program that never ran leave /dev/stdout alone. */
 static struct logfile *logfile_get(const char *path, const struct logconf *lc, int nofollow)
 {
 	struct logfile *lf;
+	struct stat st;
 
 	for (lf = sv.logfiles; lf && strcmp(lf->path, path); lf = lf->next)
 		;
@@ -3673,13 +3779,16 @@ static struct logfile *logfile_get(const char *path, const struct logconf *lc, i
 		lf = xcalloc(1, sizeof *lf);
 		lf->path = xstrdup(path);
 		lf->fd = -1;
-		lf->pendmax = 4u << 20;  /* never reached: a stream waits while pend is full */
+		lf->passthru = log_is_stream(path, stat(path, &st) == 0 ? &st : NULL);
+		/* a stream's reader is waited for, so this holds at most what one
+		 * turn reads and an exited child leaves in its pipe */
+		lf->pendmax = 8u << 20;
 		lf->next = sv.logfiles;
 		sv.logfiles = lf;
+		lf->maxbytes = lc->maxbytes;
+		lf->backups = lc->backups;
 	}
 	lf->refs++;
-	lf->maxbytes = lc->maxbytes;
-	lf->backups = lc->backups;
 	lf->nofollow = nofollow;
 	return lf;
 }
@@ -3691,12 +3800,12 @@ static void logfile_release(struct logfile *lf)
 	if (!lf || --lf->refs > 0)
 		return;
 	if (lf->npend)
-		logfile_flush(lf);  /* one last try; what a pipe still refuses is lost */
+		logfile_flush(lf);  /* one last try; what a stream still refuses is lost */
+	logfile_drop(lf);
 	for (pp = &sv.logfiles; *pp != lf; pp = &(*pp)->next)
 		;
 	*pp = lf->next;
 	logfile_close(lf);
-	free(lf->pend);
 	free(lf->path);
 	free(lf);
 }
@@ -3768,7 +3877,7 @@ static void log_msg(enum level lv, const char *fmt, ...)
 
 /* The main log, its copy on stdout under nodaemon, syslog's ident.  The copy
  * opens stdout anew, so O_NONBLOCK never touches the terminal or pipe we were
- * started with; without /proc it shares fd 1 and may block. */
+ * started with (without /proc it shares fd 1 and may block). */
 static void log_open(void)
 {
 	static char stdout_path[] = "/dev/stdout";
@@ -3776,8 +3885,8 @@ static void log_open(void)
 
 	logfile_close(&sv.log);
 	logfile_close(&sv.echo);
-	free(sv.log.pend);
-	free(sv.echo.pend);
+	logfile_drop(&sv.log);
+	logfile_drop(&sv.echo);
 	memset(&sv.log, 0, sizeof sv.log);
 	memset(&sv.echo, 0, sizeof sv.echo);
 	sv.log.fd = sv.echo.fd = -1;
@@ -3785,8 +3894,7 @@ static void log_open(void)
 	openlog(slash ? slash + 1 : sv.argv0, 0, LOG_USER);
 	if (sv.cf.nodaemon && !sv.cf.silent) {
 		sv.echo.path = stdout_path;
-		if (logfile_open(&sv.echo) < 0 && (sv.echo.fd = fcntl(1, F_DUPFD_CLOEXEC, 3)) >= 0)
-			sv.echo.passthru = 1;
+		logfile_open(&sv.echo);
 	}
 	if (sv.cf.logsyslog)
 		return;
@@ -3915,6 +4023,8 @@ static void out_detach(struct proc *p)
 	for (i = 0; i < NSTREAMS; i++) {
 		struct ostream *o = &p->out[i];
 
+		if (o->pipe >= 0)
+			close(o->pipe);
 		logfile_release(o->log);
 		free(o->autolog);
 		if (o->cap)
@@ -4039,13 +4149,14 @@ static void out_syslog(const struct proc *p, const char *buf, size_t n)
 /* Hand one chunk of a child's output to everything that wants it. */
 static void out_log(struct proc *p, int i, char *buf, size_t n)
 {
-	if (sv.cf.strip_ansi)
-		n = out_strip_ansi(buf, n);
-	if (!n)
-		return;
+	struct logfile *lf = p->out[i].log;
+
 	ctl_follow_push(p, i, buf, n);
-	if (p->out[i].log)
-		logfile_write(p->out[i].log, buf, n);
+	if (lf) {       /* one file for both streams: each rotates it by its own limits */
+		lf->maxbytes = p->cf->log[i].maxbytes;
+		lf->backups = p->cf->log[i].backups;
+		logfile_write(lf, buf, n);
+	}
 	if (p->cf->log[i].syslog)
 		out_syslog(p, buf, n);
 	if (sv.cf.loglevel <= L_DEBG)
@@ -4070,7 +4181,7 @@ static char *mem_find(char *buf, size_t n, const char *tok, size_t m)
 /* Keep the newest capture_maxbytes of what was captured. */
 static void cap_add(struct capture *c, long long max, const char *s, size_t n)
 {
-	size_t cap = (size_t)max, drop;
+	size_t cap = (unsigned long long)max > SIZE_MAX ? SIZE_MAX : (size_t)max, drop;
 
 	if (n >= cap) {
 		s += n - cap;
@@ -4146,57 +4257,65 @@ static void out_widen(struct ostream *o)
 #endif
 }
 
+/* Close a stream's pipe; a capture tail held back is let go (end of file). */
+static void out_close(struct proc *p, int i)
+{
+	static char none[CAP_HOLD];
+	struct ostream *o = &p->out[i];
+
+	close(o->pipe);
+	o->pipe = -1;
+	if (o->cap)
+		out_capture(p, i, none + sizeof none, 0, 1);
+}
+
 /* Read what one pipe has: the byte count, 0 if there is nothing now, -1 at
- * end of file (the pipe is then closed, and a held capture tail let go). */
+ * end of file (the pipe is then closed). */
 static ssize_t out_read(struct proc *p, int i)
 {
-	static char buf[sizeof ((struct capture *)0)->hold + OUT_CHUNK];
-	char *data = buf + sizeof ((struct capture *)0)->hold;
+	static char buf[CAP_HOLD + OUT_CHUNK];
+	char *data = buf + CAP_HOLD;        /* room for a capture's held tail */
 	struct ostream *o = &p->out[i];
 	ssize_t n = read(o->pipe, data, OUT_CHUNK);
+	size_t len;
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
+	if (n <= 0) {
+		out_close(p, i);
+		return -1;
+	}
 	if (n >= 48 * 1024)         /* nearly all a default pipe holds */
 		out_widen(o);
-	if (n > 0 && !o->cap)
-		out_log(p, i, data, (size_t)n);
-	else if (o->cap)
-		out_capture(p, i, data, n > 0 ? (size_t)n : 0, n <= 0);
-	if (n > 0)
-		return n;
-	close(o->pipe);
-	o->pipe = -1;
-	return -1;
+	len = sv.cf.strip_ansi ? out_strip_ansi(data, (size_t)n) : (size_t)n;
+	if (o->cap)
+		out_capture(p, i, data, len, 0);
+	else if (len)
+		out_log(p, i, data, len);
+	return n;
 }
 
-/* May the loop read p's stream i?  Not while its log holds what a pipe or
- * tty has not taken: the child then waits, as it would writing to a pipe. */
+/* May the loop read p's stream i?  Not while its log holds what a stream
+ * has not taken: the child then waits, as it would writing to a pipe. */
 static int out_wants_read(const struct proc *p, int i)
 {
 	return p->out[i].pipe >= 0 && !(p->out[i].log && p->out[i].log->npend);
 }
 
 /* The child is gone: take what it left in the pipes, then close them.  Stop
- * at "nothing more now": a grandchild may hold a pipe open forever. */
-static void out_drain(struct proc *p)
+ * at "nothing more now": a grandchild may hold a pipe open forever.  While
+ * the log is a stream still holding output, the pipe stays open and the
+ * loop finishes it (watch_read), unless force: a new spawn, the end. */
+static void out_drain(struct proc *p, int force)
 {
-	static char none[sizeof ((struct capture *)0)->hold];
 	int i, k;
 
 	for (i = 0; i < NSTREAMS; i++) {
-		struct ostream *o = &p->out[i];
-
-		if (o->pipe < 0)
-			continue;
-		for (k = 0; k < 16 && out_read(p, i) > 0; k++)
+		for (k = 0; k < 16 && (force ? p->out[i].pipe >= 0 : out_wants_read(p, i))
+		            && out_read(p, i) > 0; k++)
 			;
-		if (o->pipe >= 0) {
-			close(o->pipe);
-			o->pipe = -1;
-			if (o->cap)
-				out_capture(p, i, none + sizeof none, 0, 1);
-		}
+		if (p->out[i].pipe >= 0 && (force || out_wants_read(p, i)))
+			out_close(p, i);
 	}
 	if (p->stdin_fd >= 0)
 		close(p->stdin_fd);
@@ -4335,18 +4454,19 @@ static void proc_running(struct proc *p)
 	            "stayed up for > than %d seconds (startsecs)", p->cf->name, p->cf->startsecs);
 }
 
-/* The child p was reaped with wait status `status` (spec 2.2). */
-static void proc_exited(struct proc *p, int status)
+/* The child p was reaped with wait status `status`; it had exited by
+ * monotonic ms `when` (spec 2.2). */
+static void proc_exited(struct proc *p, int status, int64_t when)
 {
 	int es, quick = 0;
 	const char *how = exit_describe(status, &es);
 	const char *name = p->cf->name;
 
-	out_drain(p);
+	out_drain(p, 0);
 	p->pid = 0;
 	p->stopwall = time(NULL);   /* status shows when it was last reaped */
 	if (p->state == ST_STARTING)
-		quick = now_ms() - p->laststart < (int64_t)p->cf->startsecs * 1000;
+		quick = when - p->laststart < (int64_t)p->cf->startsecs * 1000;
 	if (p->state == ST_STOPPING) {
 		p->exitstatus = es;
 		proc_change(p, ST_STOPPED, exit_expected(p, es) ? L_INFO : L_WARN,
@@ -4651,6 +4771,7 @@ static void proc_spawn(struct proc *p)
 	}
 	p->laststart = now_ms();
 	p->startwall = time(NULL);
+	out_drain(p, 1);            /* what the last child left, before new pipes */
 	if (proc_command(p, &argv, &path, err, sizeof err) != CMD_OK
 	    || proc_pipes(p, sp.fds, err, sizeof err) < 0) {
 		proc_spawn_failed(p, err);
@@ -4667,7 +4788,7 @@ static void proc_spawn(struct proc *p)
 	close_kid_ends(sp.fds);
 	if (pid < 0) {
 		int e = errno;
-		out_drain(p);
+		out_drain(p, 1);
 		if (e == EAGAIN)
 			snprintf(err, sizeof err, "Too many processes in process table to spawn '%s'",
 			         p->cf->name);
@@ -5812,8 +5933,8 @@ static void ctl_rotate_proc(struct client *c, struct proc *p, int whole)
 	int i, n = proc_logfiles(p, lf), done = 0, failed = 0;
 
 	for (i = 0; i < n; i++) {
-		if (lf[i]->passthru || stat(lf[i]->path, &st) < 0 || st.st_size == 0)
-			continue;
+		if (lf[i]->passthru || (stat(lf[i]->path, &st) == 0 ? st.st_size == 0 : lf[i]->fd < 0))
+			continue;       /* a file moved away (logrotate) is started anew */
 		if (logfile_rotate(lf[i]) < 0) {
 			ctl_line(c, "%s: ERROR (cannot rotate %s: %s)", proc_namespec(p),
 			         lf[i]->path, strerror(errno));
@@ -5872,11 +5993,16 @@ static int ctl_send_file(struct client *c, const char *path, long offset)
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0)
+		st.st_mode = 0;
+	if (!S_ISREG(st.st_mode)) {
+		struct stat null;       /* /dev/null reads as empty, as in supervisord */
+		int empty = S_ISCHR(st.st_mode) && stat("/dev/null", &null) == 0
+		            && st.st_rdev == null.st_rdev;
 		close(fd);      /* /dev/stdout: reading it would take the output or hang */
-		return -2;
+		return empty ? 0 : -2;
 	}
-	if (offset < 0 && -offset < (long)st.st_size)
+	if (offset < 0 && (off_t)-offset < st.st_size)
 		lseek(fd, st.st_size + offset, SEEK_SET);
 	else if (offset > 0)
 		lseek(fd, offset, SEEK_SET);
@@ -6121,7 +6247,8 @@ static void ctl_reread(struct client *c)
 		strv_push(&lines, xasprintf("%s: changed", changed.v[i]));
 	for (i = 0; i < removed.n; i++)
 		strv_push(&lines, xasprintf("%s: disappeared", removed.v[i]));
-	qsort(lines.v, (size_t)lines.n, sizeof *lines.v, strv_cmp);
+	if (lines.n)        /* qsort of NULL is undefined, even for nothing */
+		qsort(lines.v, (size_t)lines.n, sizeof *lines.v, strv_cmp);
 	for (i = 0; i < lines.n; i++)
 		ctl_line(c, "%s", lines.v[i]);
 	if (!lines.n)
@@ -6637,8 +6764,11 @@ static void ctl_service(void)
 /* ---- 10. event loop --------------------------------------------------- */
 
 /* Set by SIGCHLD: the loop calls waitpid() only when a child has exited,
- * not at every turn (a flooding child makes thousands of turns a second). */
+ * not at every turn (a flooding child makes thousands of turns a second).
+ * child_exited_at is when the first of them was signalled: a long turn of
+ * the loop never makes an exit within startsecs look like a late one. */
 static volatile sig_atomic_t child_exited = 1;
+static volatile int64_t child_exited_at;
 
 /* Signal handlers only write the signal's number to the self-pipe; the loop
  * does the rest. */
@@ -6647,8 +6777,10 @@ static void on_signal(int sig)
 	unsigned char b = (unsigned char)sig;
 	int saved = errno;
 
-	if (sig == SIGCHLD)
+	if (sig == SIGCHLD && !child_exited) {
+		child_exited_at = now_ms();     /* clock_gettime is async-signal-safe */
 		child_exited = 1;
+	}
 	if (write(sv.sigpipe[1], &b, 1) < 0) { /* pipe full: one is pending anyway */ }
 	errno = saved;
 }
@@ -6723,15 +6855,22 @@ static struct proc *proc_by_pid(pid_t pid)
 static void loop_reap(void)
 {
 	struct proc *p;
+	sigset_t chld, old;
+	int64_t when;
 	pid_t pid;
 	int status, es;
 
 	if (!child_exited)
 		return;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);    /* the stamp is 64 bits: read it whole */
+	when = child_exited_at ? child_exited_at : now_ms();
 	child_exited = 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if ((p = proc_by_pid(pid)))
-			proc_exited(p, status);
+			proc_exited(p, status, when);
 		else
 			log_msg(L_INFO, "reaped unknown pid %ld (%s)", (long)pid,
 			        exit_describe(status, &es));
@@ -6798,7 +6937,7 @@ static void watch_add(struct watch *w, int fd, short events, struct proc *p, int
 /* A log that holds what its pipe or tty has not taken yet waits to write. */
 static void watch_log(struct watch *w, const struct logfile *lf)
 {
-	if (lf->npend && lf->fd >= 0)
+	if (lf->npend && lf->fd >= 0 && !logfile_queued(lf, lf->pendseq))
 		watch_add(w, lf->fd, POLLOUT, NULL, W_LOG);
 }
 
@@ -6845,10 +6984,14 @@ static struct logfile *watch_logfile(int fd)
  * turns of the loop for a flood, and a bounded wait for everyone else. */
 static void watch_read(struct proc *p, int s)
 {
+	ssize_t n;
 	int k = 0;
 
-	while (out_read(p, s) == OUT_CHUNK && ++k < 8 && out_wants_read(p, s))
-		;
+	do
+		n = out_read(p, s);
+	while (n == OUT_CHUNK && ++k < 8 && out_wants_read(p, s));
+	if (n == 0 && !p->pid)      /* an exited child's, finished late: nothing more now */
+		out_close(p, s);
 }
 
 static void watch_handle(struct watch *w)
@@ -6878,10 +7021,41 @@ static void watch_handle(struct watch *w)
 		} else if (w->stream[i] == W_LOG) {
 			if ((lf = watch_logfile(w->fds[i].fd)) && lf->npend)
 				logfile_flush(lf);
-		} else if (w->proc[i]->out[w->stream[i]].pipe == w->fds[i].fd) {
+		} else if (w->proc[i]->out[w->stream[i]].pipe == w->fds[i].fd
+		           && out_wants_read(w->proc[i], w->stream[i])) {
 			watch_read(w->proc[i], w->stream[i]);
 		}
 	}
+}
+
+/* The end, or a reload: take what the children left in their pipes and give
+ * every stream what waits for it, for at most ms milliseconds (a reader that
+ * never reads is not waited for longer; what is left is said lost). */
+static void loop_flush_output(int ms)
+{
+	struct watch w = { 0 };
+	struct logfile *lf;
+	int64_t end = now_ms() + ms, now;
+	int i;
+
+	for (i = 0; i < sv.nprocs; i++)
+		out_drain(sv.procs[i], 1);
+	for (;;) {
+		w.n = 0;
+		for (lf = sv.logfiles; lf; lf = lf->next)
+			watch_log(&w, lf);
+		watch_log(&w, &sv.log);
+		watch_log(&w, &sv.echo);
+		now = now_ms();
+		if (!w.n || now >= end || poll(w.fds, (nfds_t)w.n, (int)(end - now)) <= 0)
+			break;
+		for (i = 0; i < w.n; i++)
+			if (w.fds[i].revents && (lf = watch_logfile(w.fds[i].fd)))
+				logfile_flush(lf);
+	}
+	free(w.fds);
+	free(w.proc);
+	free(w.stream);
 }
 
 static void daemon_reload_finish(void);
@@ -7230,6 +7404,7 @@ static void daemon_reload_finish(void)
 	char err[ERRLEN];
 
 	ctl_drop_all();             /* they came in through the old servers */
+	loop_flush_output(2000);
 	daemon_release();
 	cfg_free(&sv.cf);
 	sv.cf = sv.next;
@@ -7258,6 +7433,7 @@ static void daemon_reopen_logs(void)
 static void daemon_exit(void)
 {
 	ctl_drop_all();
+	loop_flush_output(2000);
 	daemon_release();
 	cfg_free(&sv.lastread);
 	cfg_free(&sv.cf);

@@ -34,7 +34,7 @@ run_one() {
 	_log=$(mktemp "${TMPDIR:-/tmp}/svtest.XXXXXX") || exit 1
 	timeout -k 20 "$TESTTIMEOUT" "$@" >"$_log" 2>&1
 	_rc=$?
-	grep -E '^(PASS|FAIL|SKIP) ' "$_log" >>"$out"
+	grep -aE '^(PASS|FAIL|SKIP) ' "$_log" >>"$out"
 	if [ $_rc -eq 124 ] || [ $_rc -eq 137 ]; then
 		echo "FAIL $_name: timed out after ${TESTTIMEOUT}s" >>"$out"
 	elif [ $_rc -ne 0 ] && ! grep -q '^FAIL ' "$_log"; then

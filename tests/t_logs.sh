@@ -77,3 +77,23 @@ expect_true "reload: a file that is no AUTO log stays" test -e "$T/log/keep-me.l
 wait_state auto RUNNING
 expect_file_contains "reload: the new AUTO log gets the output" \
 	"$(ls "$T"/log/auto-stdout---supervisor-*.log | head -n 1)" "^out-auto$"
+
+# one file for both streams, limits set on stdout only (stderr keeps the
+# default 50MB): stdout's writes still rotate it at its own maxbytes
+stop_daemon
+conf_base
+conf <<'EOF2'
+[program:tomcat]
+command=sh -c 'i=0; while [ $i -lt 1000 ]; do echo "out-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; echo "err-$i" >&2; i=$((i+1)); done; exec sleep 100'
+stdout_logfile=%(here)s/catalina.out
+stdout_logfile_maxbytes=20KB
+stdout_logfile_backups=2
+stderr_logfile=%(here)s/catalina.out
+EOF2
+start_daemon || exit 1
+expect_true "one file, limits on stdout: all written" until_ok 10 grep -q '^err-999$' \
+	"$T/catalina.out" "$T/catalina.out.1"
+expect_true "one file, limits on stdout: rotated to .1 and .2" test -s "$T/catalina.out.1" -a -s "$T/catalina.out.2"
+expect_true "one file, limits on stdout: no .3" test ! -e "$T/catalina.out.3"
+expect_true "one file, limits on stdout: the live file stays small" \
+	test "$(wc -c <"$T/catalina.out")" -lt 40000

@@ -2,20 +2,8 @@
 # and the main log's logfile=syslog reach libc's syslog(), read here by
 # BusyBox syslogd.  The test runs in a mount namespace of its own with a
 # private /dev, so /dev/log of this machine (and its syslog) is never touched.
-if [ -z "$SV_PRIVATE_DEV" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "SKIP t_syslog: needs root (a private /dev for /dev/log)"
-		exit 0
-	fi
-	command -v busybox >/dev/null 2>&1 || { echo "SKIP t_syslog: busybox not installed"; exit 0; }
-	command -v unshare >/dev/null 2>&1 || { echo "SKIP t_syslog: unshare not installed"; exit 0; }
-	SV_PRIVATE_DEV=1 exec unshare -m sh "$0" "$@"
-fi
-mount -t tmpfs -o size=64k,mode=755 tmpfs /dev || { echo "FAIL t_syslog: private /dev: mount failed"; exit 1; }
-mknod -m 666 /dev/null c 1 3
-ln -s /proc/self/fd /dev/fd
-ln -s /proc/self/fd/1 /dev/stdout
-ln -s /proc/self/fd/2 /dev/stderr
+command -v busybox >/dev/null 2>&1 || { echo "SKIP t_syslog: busybox not installed"; exit 0; }
+. tests/privdev.sh
 . tests/lib.sh
 
 MSGS=$T/messages
