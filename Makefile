@@ -1,51 +1,86 @@
 # supervise - a process supervisor that runs supervisord configs
 # See LICENSE file for copyright and license details.
+#
+#   make                          build supervise and supervisectl
+#   make check                    build, then run the tests (tests/run.sh)
+#   make static                   the same, linked statically with musl-gcc
+#   make CROSS_COMPILE=arm-linux-gnueabihf-     a cross build (any prefix);
+#   make check CROSS_COMPILE=...  runs the tests through qemu-user
+#   make size                     stripped sizes of every build (bench/size.sh)
+#   make install / uninstall      PREFIX (/usr/local), DESTDIR
+#
+# Nothing built here runs on the build host during the build.
 
 PREFIX = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+INITDIR = $(PREFIX)/share/supervise
 CROSS_COMPILE =
-CC = $(CROSS_COMPILE)cc
+CC = $(CROSS_COMPILE)gcc
 STRIP = $(CROSS_COMPILE)strip
 CFLAGS = -std=c99 -Os -Wall -Wextra -Werror -pedantic \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 LDFLAGS = -Wl,--gc-sections
+# clock_gettime lives in librt before glibc 2.17 (CentOS 6); a stub since
+LDLIBS = -lrt
 
 # the client links only the shared config code of supervise.c
 LIBFLAGS = -DSUPERVISE_NO_MAIN -Wno-unused-function
 SRC = supervise.c supervise.h
 
+# qemu-user for a cross build's tests: qemu-ARCH-static -L /usr/TRIPLET
+TRIPLET = $(CROSS_COMPILE:-=)
+QEMU_ARCH = $(shell echo $(TRIPLET) | sed 's/-.*//; s/^arm.*/arm/; s/^i.86$$/i386/')
+QEMU = $(if $(CROSS_COMPILE),qemu-$(QEMU_ARCH)-static -L /usr/$(TRIPLET))
+
 all: supervise supervisectl
 
 supervise: $(SRC)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ supervise.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ supervise.c $(LDLIBS)
 
 supervise-lib.o: $(SRC)
 	$(CC) $(CFLAGS) $(LIBFLAGS) -c -o $@ supervise.c
 
 supervisectl: ctl.c supervise.h supervise-lib.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ ctl.c supervise-lib.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ ctl.c supervise-lib.o $(LDLIBS)
 
 tests/unit: tests/unit.c $(SRC)
-	$(CC) $(CFLAGS) -Wno-unused-function $(LDFLAGS) -o $@ tests/unit.c
+	$(CC) $(CFLAGS) -Wno-unused-function $(LDFLAGS) -o $@ tests/unit.c $(LDLIBS)
 
 check: all tests/unit
-	sh tests/run.sh
+	QEMU="$(QEMU)" sh tests/run.sh
+
+static:
+	$(MAKE) clean
+	$(MAKE) CC=musl-gcc LDFLAGS="$(LDFLAGS) -static" all
 
 clean:
 	rm -f supervise supervisectl supervise-lib.o tests/unit
 
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
+	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 \
+		$(DESTDIR)$(MANPREFIX)/man8 $(DESTDIR)$(INITDIR)
 	cp -f supervise $(DESTDIR)$(PREFIX)/sbin/supervise
 	cp -f supervisectl $(DESTDIR)$(PREFIX)/bin/supervisectl
 	chmod 755 $(DESTDIR)$(PREFIX)/sbin/supervise $(DESTDIR)$(PREFIX)/bin/supervisectl
+	cp -f man/supervisectl.1 $(DESTDIR)$(MANPREFIX)/man1/
+	cp -f man/supervise.conf.5 $(DESTDIR)$(MANPREFIX)/man5/
+	cp -f man/supervise.8 $(DESTDIR)$(MANPREFIX)/man8/
+	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/supervisectl.1 \
+		$(DESTDIR)$(MANPREFIX)/man5/supervise.conf.5 $(DESTDIR)$(MANPREFIX)/man8/supervise.8
+	cp -f init.d/supervise init.d/supervise.service examples/supervise.conf $(DESTDIR)$(INITDIR)/
+	chmod 755 $(DESTDIR)$(INITDIR)/supervise
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/supervise $(DESTDIR)$(PREFIX)/bin/supervisectl
+	rm -f $(DESTDIR)$(PREFIX)/sbin/supervise $(DESTDIR)$(PREFIX)/bin/supervisectl \
+		$(DESTDIR)$(MANPREFIX)/man1/supervisectl.1 \
+		$(DESTDIR)$(MANPREFIX)/man5/supervise.conf.5 \
+		$(DESTDIR)$(MANPREFIX)/man8/supervise.8 \
+		$(DESTDIR)$(INITDIR)/supervise $(DESTDIR)$(INITDIR)/supervise.service \
+		$(DESTDIR)$(INITDIR)/supervise.conf
+	-rmdir $(DESTDIR)$(INITDIR)
 
-size: all
-	$(STRIP) -o supervise.stripped supervise
-	$(STRIP) -o supervisectl.stripped supervisectl
-	wc -c supervise.stripped supervisectl.stripped
-	rm -f supervise.stripped supervisectl.stripped
+size:
+	sh bench/size.sh
 
-.PHONY: all check clean install uninstall size
+.PHONY: all check static clean install uninstall size

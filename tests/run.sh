@@ -5,6 +5,8 @@
 #   sh tests/run.sh              everything
 #   sh tests/run.sh t_status     only the tests whose name contains t_status
 #   REQUIRE_ALL=1 sh tests/run.sh   a SKIP counts as a failure (CI)
+#   QEMU="qemu-arm-static -L /usr/arm-linux-gnueabihf" sh tests/run.sh
+#                                the binaries are a cross build: run them so
 #
 # It builds nothing: `make check` does.  Each test runs in its own temp dir
 # (tests/lib.sh makes it) under a hard timeout.
@@ -17,6 +19,20 @@ export SUPERVISE SUPERVISECTL
 
 out=$(mktemp "${TMPDIR:-/tmp}/svrun.XXXXXX") || exit 1
 trap 'rm -f "$out"' EXIT
+
+# QEMU="qemu-arm-static -L /usr/arm-linux-gnueabihf" (make check sets it for
+# a cross build): the binaries under test run through it, behind wrappers
+if [ -n "$QEMU" ]; then
+	wrap=$(mktemp -d "${TMPDIR:-/tmp}/svqemu.XXXXXX") || exit 1
+	trap 'rm -f "$out"; rm -rf "$wrap"' EXIT
+	for _b in "$SUPERVISE" "$SUPERVISECTL"; do
+		printf '#!/bin/sh\nexec %s %s "$@"\n' "$QEMU" "$_b" >"$wrap/$(basename "$_b")"
+		chmod +x "$wrap/$(basename "$_b")"
+	done
+	SUPERVISE=$wrap/$(basename "$SUPERVISE")
+	SUPERVISECTL=$wrap/$(basename "$SUPERVISECTL")
+	TESTTIMEOUT=${TESTTIMEOUT_QEMU:-300}
+fi
 : >"$out"
 
 selected() {
@@ -52,7 +68,7 @@ run_one() {
 
 name=unit
 if [ -x tests/unit ] && selected "$@"; then
-	run_one unit tests/unit </dev/null
+	run_one unit $QEMU tests/unit </dev/null
 fi
 for t in tests/t_*.sh; do
 	[ -f "$t" ] || continue

@@ -4,7 +4,7 @@
 # own log fills the disk runs on too
 . tests/lib.sh
 
-need "${CC:-cc}"
+need "${HOSTCC:-cc}"
 SMALL=$T/small
 mkdir "$SMALL"
 # the daemon holds files in the tmpfs open: stop it, unmount (lazily if
@@ -19,7 +19,7 @@ if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=1m tmpfs "$SMALL" 2>/dev/null
 	echo "SKIP $TEST: needs root to mount a tmpfs"
 	exit 0
 fi
-${CC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
+${HOSTCC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
 
 conf_base
 # tick: a numbered 100-byte line every ~10 ms, forever

@@ -10,9 +10,9 @@ if ! is_supervise; then
 	exit 0
 fi
 need nc
-need "${CC:-cc}"
+need "${HOSTCC:-cc}"
 
-${CC:-cc} -O -o "$T/rawclient" tests/rawclient.c || { fail "rawclient builds" "cc failed"; exit 1; }
+${HOSTCC:-cc} -O -o "$T/rawclient" tests/rawclient.c || { fail "rawclient builds" "cc failed"; exit 1; }
 RAW=$T/rawclient
 
 # 50 programs: a status reply is ~3 KB, so 2000 unread replies are well

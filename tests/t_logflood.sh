@@ -4,8 +4,8 @@
 # one floods, and its memory does not grow with the amount of output
 . tests/lib.sh
 
-need "${CC:-cc}"
-${CC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
+need "${HOSTCC:-cc}"
+${HOSTCC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
 
 conf_base
 # tick: its clock in ns, every 0.1 s

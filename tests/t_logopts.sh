@@ -4,8 +4,8 @@
 # slow reader, an AUTO log replaced by a symlink, SIGUSR2
 . tests/lib.sh
 
-need "${CC:-cc}"
-${CC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
+need "${HOSTCC:-cc}"
+${HOSTCC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
 
 # cap: text around a capture whose END token comes in two writes, then a
 # last line with no newline just before exit

@@ -4,8 +4,8 @@
 # copytruncate
 . tests/lib.sh
 
-need "${CC:-cc}"
-${CC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
+need "${HOSTCC:-cc}"
+${HOSTCC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
 
 # idle: how the signal-driven scripts below end: they wait for a sleep that
 # a trapped signal interrupts (no polling), and end it when they are stopped

@@ -7,8 +7,8 @@
 . tests/privdev.sh
 . tests/lib.sh
 
-need "${CC:-cc}"
-${CC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
+need "${HOSTCC:-cc}"
+${HOSTCC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
 
 # start_piped READER: the daemon in the foreground, its stdout into READER
 # (a shell command reading stdin); DPID is the daemon's pid
