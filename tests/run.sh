@@ -24,9 +24,10 @@ trap 'rm -f "$out"' EXIT
 # a cross build): the binaries under test run through it, behind wrappers
 if [ -n "$QEMU" ]; then
 	wrap=$(mktemp -d "${TMPDIR:-/tmp}/svqemu.XXXXXX") || exit 1
+	chmod 755 "$wrap"           # tests run the daemon as nobody too
 	trap 'rm -f "$out"; rm -rf "$wrap"' EXIT
 	for _b in "$SUPERVISE" "$SUPERVISECTL"; do
-		printf '#!/bin/sh\nexec %s %s "$@"\n' "$QEMU" "$_b" >"$wrap/$(basename "$_b")"
+		printf '#!/bin/sh\nexec %s -0 "$0" %s "$@"\n' "$QEMU" "$_b" >"$wrap/$(basename "$_b")"
 		chmod +x "$wrap/$(basename "$_b")"
 	done
 	SUPERVISE=$wrap/$(basename "$SUPERVISE")
