@@ -6790,7 +6790,17 @@ static void loop_signals_install(void)
 	/* every signal supervisord leaves at its default would kill us and
 	 * orphan the children: catch them all (spec "differs on purpose" 2) */
 	static const int caught[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGCHLD,
-	                              SIGUSR1, SIGALRM, SIGVTALRM, SIGPROF, SIGTTIN, SIGTTOU };
+	                              SIGUSR1, SIGALRM, SIGVTALRM, SIGPROF, SIGTTIN, SIGTTOU,
+#ifdef SIGPWR
+	                              SIGPWR,
+#endif
+#ifdef SIGIO
+	                              SIGIO,
+#endif
+#ifdef SIGSTKFLT
+	                              SIGSTKFLT,
+#endif
+	                            };
 	struct sigaction sa;
 	size_t i;
 
@@ -6800,6 +6810,10 @@ static void loop_signals_install(void)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof caught / sizeof caught[0]; i++)
 		sigaction(caught[i], &sa, NULL);
+#ifdef SIGRTMIN
+	for (i = (size_t)SIGRTMIN; i <= (size_t)SIGRTMAX; i++)
+		sigaction((int)i, &sa, NULL);
+#endif
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
 }
