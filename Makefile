@@ -68,7 +68,8 @@ install: all
 	cp -f man/supervise.8 $(DESTDIR)$(MANPREFIX)/man8/
 	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/supervisectl.1 \
 		$(DESTDIR)$(MANPREFIX)/man5/supervise.conf.5 $(DESTDIR)$(MANPREFIX)/man8/supervise.8
-	cp -f init.d/supervise init.d/supervise.service examples/supervise.conf $(DESTDIR)$(INITDIR)/
+	cp -f init.d/supervise init.d/supervise.service init.d/supervise.default \
+		examples/supervise.conf $(DESTDIR)$(INITDIR)/
 	chmod 755 $(DESTDIR)$(INITDIR)/supervise
 
 uninstall:
@@ -77,7 +78,7 @@ uninstall:
 		$(DESTDIR)$(MANPREFIX)/man5/supervise.conf.5 \
 		$(DESTDIR)$(MANPREFIX)/man8/supervise.8 \
 		$(DESTDIR)$(INITDIR)/supervise $(DESTDIR)$(INITDIR)/supervise.service \
-		$(DESTDIR)$(INITDIR)/supervise.conf
+		$(DESTDIR)$(INITDIR)/supervise.default $(DESTDIR)$(INITDIR)/supervise.conf
 	-rmdir $(DESTDIR)$(INITDIR)
 
 size:

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.." || exit 1
 TESTTIMEOUT=${TESTTIMEOUT:-120}
 SUPERVISE=${SUPERVISE:-$PWD/supervise}
 SUPERVISECTL=${SUPERVISECTL:-$PWD/supervisectl}
-export SUPERVISE SUPERVISECTL
+export SUPERVISE SUPERVISECTL QEMU
 
 out=$(mktemp "${TMPDIR:-/tmp}/svrun.XXXXXX") || exit 1
 trap 'rm -f "$out"' EXIT
