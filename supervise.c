@@ -41,7 +41,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <grp.h>
 #include <limits.h>
 #include <poll.h>
@@ -2847,6 +2846,85 @@ static void cfg_merge_env(struct config *cf)
 	}
 }
 
+/* Python's fnmatch on one name: '*', '?', "[seq]" and "[!seq]" with
+ * ranges, no escapes; a '[' that no ']' closes is itself. */
+static int name_match(const char *p, const char *s)
+{
+	const char *end;
+	int neg, hit;
+
+	for (; *p; p++, s++) {
+		if (*p == '*') {
+			for (; !name_match(p + 1, s); s++)
+				if (!*s)
+					return 0;
+			return 1;
+		}
+		if (!*s)
+			return 0;
+		if (*p == '?')
+			continue;
+		end = p + 1 + (p[1] == '!');
+		if (*p != '[' || !(end = strchr(end + (*end == ']'), ']'))) {
+			if (*p != *s)
+				return 0;
+			continue;
+		}
+		neg = *++p == '!';
+		for (p += neg, hit = 0; p < end; p++) {
+			if (p + 2 < end && p[1] == '-') {
+				hit |= (unsigned char)*p <= (unsigned char)*s &&
+				       (unsigned char)*s <= (unsigned char)p[2];
+				p += 2;
+			} else {
+				hit |= *p == *s;
+			}
+		}
+		if (hit == neg)
+			return 0;
+		p = end;
+	}
+	return !*s;
+}
+
+/* Python's glob.glob: PATH is what is matched so far, REST the pattern
+ * still to match.  A component with '*', '?' or '[' is matched against
+ * the names in its directory (a leading dot only by a dot), any other is
+ * taken as it is; the paths that exist are pushed on OUT. */
+static void path_glob(const char *path, const char *rest, struct strv *out)
+{
+	size_t len = strcspn(rest, "/"), slashes;
+	char *comp, *next;
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (!*rest) {
+		if (lstat(path, &st) == 0)
+			strv_push(out, xstrdup(path));
+		return;
+	}
+	slashes = strspn(rest + len, "/");
+	comp = xstrndup(rest, len);
+	if (!comp[strcspn(comp, "*?[")]) {
+		next = xasprintf("%s%.*s", path, (int)(len + slashes), rest);
+		path_glob(next, rest + len + slashes, out);
+		free(next);
+	} else if ((d = opendir(*path ? path : "."))) {
+		while ((e = readdir(d)))
+			if ((e->d_name[0] != '.' || comp[0] == '.') &&
+			    strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+			    name_match(comp, e->d_name)) {
+				next = xasprintf("%s%s%.*s", path, e->d_name, (int)slashes,
+				                 rest + len);
+				path_glob(next, rest + len + slashes, out);
+				free(next);
+			}
+		closedir(d);
+	}
+	free(comp);
+}
+
 /* [include]: patterns relative to the main file's directory, matches of
  * each sorted, one level only. */
 static int cfg_include(struct ctx *cx, char **emsg)
@@ -2856,7 +2934,7 @@ static int cfg_include(struct ctx *cx, char **emsg)
 	const char *v;
 	char *files, *pat, *save = NULL;
 	int rc = 0;
-	size_t i;
+	int i;
 
 	if (!s)
 		return 0;
@@ -2879,26 +2957,27 @@ static int cfg_include(struct ctx *cx, char **emsg)
 	for (pat = strtok_r(files, " \t\n\r\f\v", &save); pat && rc == 0;
 	     pat = strtok_r(NULL, " \t\n\r\f\v", &save)) {
 		char *full = pat[0] == '/' ? xstrdup(pat) : xasprintf("%s/%s", cx->here, pat);
-		glob_t gl;
-		if (glob(full, GLOB_NOSORT, NULL, &gl) != 0 || gl.gl_pathc == 0)
+		struct strv gl = {0};
+		path_glob("", full, &gl);
+		if (gl.n == 0)
 			cfg_note(cx->cf, L_WARN, xasprintf("No file matches via include \"%s\"", full));
 		else
-			qsort(gl.gl_pathv, gl.gl_pathc, sizeof *gl.gl_pathv, cmp_str);
-		for (i = 0; rc == 0 && i < gl.gl_pathc; i++) {
+			qsort(gl.v, (size_t)gl.n, sizeof *gl.v, cmp_str);
+		for (i = 0; rc == 0 && i < gl.n; i++) {
 			char *text, *dir;
 			cfg_note(cx->cf, L_INFO, xasprintf("Included extra file \"%s\" "
-			         "during parsing", gl.gl_pathv[i]));
-			if (!(text = file_read(gl.gl_pathv[i])))
+			         "during parsing", gl.v[i]));
+			if (!(text = file_read(gl.v[i])))
 				continue;       /* configparser skips what it cannot open */
-			strv_push(&cx->ini.files, xstrdup(gl.gl_pathv[i]));
+			strv_push(&cx->ini.files, xstrdup(gl.v[i]));
 			rc = ini_parse(&cx->ini, text, cx->ini.files.v[cx->ini.files.n - 1], emsg);
 			free(text);
-			dir = path_normalize(gl.gl_pathv[i]);
+			dir = path_normalize(gl.v[i]);
 			*strrchr(dir, '/') = '\0';
 			ini_here(&cx->ini, *dir ? dir : "/");
 			free(dir);
 		}
-		globfree(&gl);
+		strv_free(&gl);
 		free(full);
 	}
 	free(files);

@@ -676,6 +676,49 @@ static void test_include(void)
 	eqe("include supervisord from include", err1("[include]\nfiles=conf.d/s.conf\n"), "");
 }
 
+/* [include]'s glob is Python's glob.glob: the expected lists come from it. */
+static void test_glob(void)
+{
+	static const struct { const char *pat, *want; } t[] = {
+		{"g/*.conf", "g/a.conf g/b.conf"},
+		{"g/.*", "g/.h.conf"},
+		{"g/[ab].conf", "g/a.conf g/b.conf"},
+		{"g/[!a]*", "g/b.conf g/d1 g/d2 g/x[1].ini"},
+		{"g/x[1].ini", ""},             /* [1] is a class */
+		{"g/x[[]1].ini", "g/x[1].ini"},
+		{"g/d?/*.ini", "g/d1/p.ini g/d2/q.ini"},
+		{"g/*/p.ini", "g/d1/p.ini"},
+		{"g//d1/p.ini", "g//d1/p.ini"},
+		{"g/none", ""},
+		{"g/a.conf/*", ""},
+	};
+	static const char *files[] = {"g/a.conf", "g/b.conf", "g/.h.conf", "g/x[1].ini",
+	                              "g/d1/p.ini", "g/d2/q.ini"};
+	char path[256], got[512];
+	struct strv out;
+	size_t i;
+	int k;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", tmpd, i ? i == 1 ? "g/d1" : "g/d2" : "g");
+		mkdir(path, 0755);
+	}
+	for (i = 0; i < sizeof files / sizeof *files; i++)
+		wfile(files[i], "");
+	for (i = 0; i < sizeof t / sizeof *t; i++) {
+		memset(&out, 0, sizeof out);
+		snprintf(path, sizeof path, "%s/%s", tmpd, t[i].pat);
+		path_glob("", path, &out);
+		if (out.n)
+			qsort(out.v, (size_t)out.n, sizeof *out.v, cmp_str);
+		for (got[0] = '\0', k = 0; k < out.n; k++)
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? " " : "",
+			         out.v[k] + strlen(tmpd) + 1);
+		eq(t[i].pat, got, t[i].want);
+		strv_free(&out);
+	}
+}
+
 static void test_cmdline(void)
 {
 	struct config cf;
@@ -933,6 +976,7 @@ int main(void)
 	test_all_errors();
 	test_programs();
 	test_include();
+	test_glob();
 	test_cmdline();
 	test_realistic();
 	test_ctl();
