@@ -91,13 +91,15 @@ EOF
 break_conf() { printf '\n[program:broken]\n' >>"$CONF"; }
 mend_conf() { cp "$T/good.conf" "$CONF"; }
 
-# write_defaults [MORE-LINES]: the settings file
+# write_defaults [MORE-LINES]: the settings file; PIDFILE empty (the
+# config's pidfile) unless MORE-LINES set it
 write_defaults() {
 	mkdir -p "$T/lock"
 	cat >"$T/defaults" <<EOF
 SUPERVISE=$SUPERVISE
 SUPERVISECTL=$SUPERVISECTL
 CONFIG=$CONF
+PIDFILE=
 LOCKFILE=$T/lock/supervise
 $1
 EOF
@@ -304,6 +306,16 @@ EOF
 	expect_true "busybox: PIDFILE from the settings file is the daemon's (-j)" \
 		test -s "$T/init.pid" -a ! -e "$T/supervise.pid"
 	initd stop
+	# with PIDFILE set, stop needs neither the config nor a lock file
+	write_defaults "PIDFILE=$T/init.pid
+LOCKFILE="
+	initd start
+	d=$(daemon)
+	break_conf
+	initd stop
+	expect_eq "busybox: stop with a broken config and no lock file exits 0" 0 "$RC"
+	expect_true "busybox: ... and stops the daemon" dead "$d"
+	write_defaults "PIDFILE=$T/init.pid"
 	write_conf 2
 	suite busybox OK FAIL try-restart condrestart
 fi
@@ -317,6 +329,8 @@ expect_true "description line" hdr '# description: .+'
 expect_true "processname line" hdr '# processname: supervise'
 expect_true "config line" hdr '# config: /etc/supervise.conf'
 expect_true "pidfile line" hdr '# pidfile: /var/run/supervise.pid'
+expect_true "the pidfile line is PIDFILE's default" \
+	hdr 'PIDFILE=\$\{PIDFILE-/var/run/supervise.pid\}'
 expect_true "LSB block begins" hdr '### BEGIN INIT INFO'
 expect_true "LSB block ends" hdr '### END INIT INFO'
 lsb=$(sed -n '/^### BEGIN INIT INFO$/,/^### END INIT INFO$/p' "$INIT")
