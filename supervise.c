@@ -6140,6 +6140,16 @@ static int tail_bytes(const char *mod, long *bytes)
 	return parse_int(mod + 1, bytes, err, sizeof err);
 }
 
+/* tail -f of a log that does not exist: supervisorctl prints its banner,
+ * then the server's 404 for URL on stderr, and exits 0. */
+static void ctl_follow_missing(struct client *c, const char *url)
+{
+	ctl_line(c, "==> Press Ctrl-C to exit <==");
+	ctl_errline(c, "unix://%s/%s Cannot read, status code 404",
+	            sv.cf.nservers ? sv.cf.servers[0].file : "", url);
+	ctl_end(c);
+}
+
 static void ctl_tail(struct client *c)
 {
 	const char *mod = NULL, *name, *chan = "stdout";
@@ -6179,10 +6189,9 @@ static void ctl_tail(struct client *c)
 	if (mod && strcmp(mod, "-f") == 0) {
 		/* supervisorctl prints its banner, then the server's 404 on stderr */
 		if (!p || !out_path(p, stream) || access(out_path(p, stream), F_OK) < 0) {
-			ctl_line(c, "==> Press Ctrl-C to exit <==");
-			ctl_errline(c, "unix://%s/logtail/%s/%s Cannot read, status code 404",
-			            sv.cf.nservers ? sv.cf.servers[0].file : "", name, chan);
-			ctl_end(c);
+			char *url = xasprintf("logtail/%s/%s", name, chan);
+			ctl_follow_missing(c, url);
+			free(url);
 		} else
 			ctl_follow(c, p, stream, out_path(p, stream));
 		return;
@@ -6220,20 +6229,21 @@ static void ctl_maintail(struct client *c)
 		ctl_line(c, "Error: bad argument %s", arg);
 		goto bad;
 	}
-	if (arg && strcmp(arg, "-f") == 0 && sv.log.path) {
-		ctl_follow(c, NULL, 0, sv.log.path);
+	if (arg && strcmp(arg, "-f") == 0) {
+		if (sv.log.path && access(sv.log.path, F_OK) == 0)
+			ctl_follow(c, NULL, 0, sv.log.path);
+		else
+			ctl_follow_missing(c, "mainlogtail");
 		return;
 	}
-	if (!arg || strcmp(arg, "-f")) {
-		switch (ctl_send_file(c, sv.log.path, -bytes)) {
-		case 0:
-			ctl_text(c, "\n", 1);
-			ctl_end(c);
-			return;
-		case -2:
-			ctl_line(c, "supervisord: ERROR (unknown error reading log)");
-			goto bad;
-		}
+	switch (ctl_send_file(c, sv.log.path, -bytes)) {
+	case 0:
+		ctl_text(c, "\n", 1);
+		ctl_end(c);
+		return;
+	case -2:
+		ctl_line(c, "supervisord: ERROR (unknown error reading log)");
+		goto bad;
 	}
 	ctl_line(c, "supervisord: ERROR (no log file)");
 bad:

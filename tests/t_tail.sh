@@ -294,6 +294,20 @@ interrupt
 expect_eq "maintail -f: SIGINT ends it with exit 0" 0 "$RC"
 expect_eq "maintail -f: SIGINT prints an empty line last" "" "$(tail -n 1 "$T/mf.out")"
 
+# the main log moved away: no log file, as logfile=syslog has none
+mv "$LOG" "$LOG.away"
+ctl maintail
+expect_eq "maintail, no log file: error" "supervisord: ERROR (no log file)" "$OUT"
+expect_eq "maintail, no log file: exit 1" 1 "$RC"
+follow mfn maintail -f
+if until_ok 5 dead "$FPID"; then wait "$FPID"; RC=$?; else RC=running; interrupt; fi
+expect_eq "maintail -f, no log file: the client ends, exit 0" 0 "$RC"
+expect_eq "maintail -f, no log file: 404 on stderr" \
+	"unix://$SOCK/mainlogtail Cannot read, status code 404" "$(cat "$T/mfn.errout")"
+expect_eq "maintail -f, no log file: banner on stdout" "==> Press Ctrl-C to exit <==" \
+	"$(cat "$T/mfn.out")"
+mv "$LOG.away" "$LOG"
+
 # ---- clear -------------------------------------------------------------
 
 chelp="clear <name>		Clear a process' log files.
