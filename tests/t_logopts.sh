@@ -183,6 +183,11 @@ stdout_logfile_maxbytes=0
 command=%(here)s/tick ptfd
 stdout_logfile=/proc/self/fd/1
 stdout_logfile_maxbytes=0
+
+[program:ptdevfd]
+command=%(here)s/tick ptdevfd
+stdout_logfile=/dev/fd/1
+stdout_logfile_maxbytes=0
 EOF
 if is_supervise; then
 	# supervisord fails here: it tries to rotate a pipe ("Illegal seek")
@@ -198,6 +203,8 @@ expect_true "/dev/stdout: the lines reach the daemon's stdout" \
 	wait_file "$T/out.txt" '^pt0 00005$' 5
 expect_true "/proc/self/fd/1: the lines reach the daemon's stdout" \
 	wait_file "$T/out.txt" '^ptfd 00005$' 5
+expect_true "/dev/fd/1: the lines reach the daemon's stdout" \
+	wait_file "$T/out.txt" '^ptdevfd 00005$' 5
 expect_true "/dev/stderr: the lines reach the daemon's stderr" \
 	wait_file "$T/daemon.err" '^pterr 00005$' 5
 expect_file_contains "-n: main-log lines copied to stdout" "$T/out.txt" \
@@ -242,6 +249,8 @@ expect_eq "/dev/stdout: every line, in order" "ok" \
 	"$(in_order pt0 "$T/out.txt")"
 expect_eq "/proc/self/fd/1: every line, in order" "ok" \
 	"$(in_order ptfd "$T/out.txt")"
+expect_eq "/dev/fd/1: every line, in order" "ok" \
+	"$(in_order ptdevfd "$T/out.txt")"
 expect_eq "/dev/stderr: every line, in order" "ok" \
 	"$(in_order pterr "$T/daemon.err")"
 if is_supervise; then
@@ -279,3 +288,40 @@ expect_eq "stalled reader: every line arrived, in order, once" "first 1 last 300
 	"$("$T/flood" -c "$T/slow.txt" 2>&1)"
 expect_true "silent=true: no main-log line on stdout" no_ts "$T/slow.txt"
 wait_state fl EXITED 10
+stop_daemon
+
+# ---- the container pattern: the daemon is pid 1 -------------------------
+# (a pid namespace of its own, its stdout a pipe; the program logs to
+# /proc/1/fd/1, the main log goes to /dev/stdout with the default maxbytes)
+
+# supervisord dies at its first main-log line here: "Illegal seek"
+is_supervise || exit 0
+if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
+	skip "unshare (and root)"
+fi
+level info 'silent=true'
+sed -i 's|^logfile=.*|logfile=/dev/stdout|' "$CONF"
+conf <<'EOF'
+[program:pid1]
+command=%(here)s/tick pid1
+stdout_logfile=/proc/1/fd/1
+stdout_logfile_maxbytes=0
+EOF
+rm -f "$PIDFILE" "$T/unshare.pid"
+sh -c 'echo $$ >"$1/unshare.pid"; exec unshare --pid --fork --mount-proc "$2" -n -c "$3"' \
+	sh "$T" "$SUPERVISE" "$CONF" 2>>"$T/pid1.err" | cat >"$T/pid1.out" &
+track $!
+UPID=$(daemon_pid "$T/unshare.pid")
+until_ok 10 answers
+DPID=$(pgrep -P "$UPID")
+track "$DPID"
+expect_eq "pid 1: the daemon is pid 1 of its namespace" 1 "$(cat "$PIDFILE" 2>/dev/null)"
+expect_true "/proc/1/fd/1: the lines reach the daemon's stdout" \
+	wait_file "$T/pid1.out" '^pid1 00005$' 5
+expect_file_contains "logfile=/dev/stdout: the main log reaches the daemon's stdout" \
+	"$T/pid1.out" "${TS}INFO success: pid1 entered RUNNING state"
+stop_daemon
+expect_eq "/proc/1/fd/1: every line, in order" "ok" "$(in_order pid1 "$T/pid1.out")"
+expect_file_contains "logfile=/dev/stdout: the last main-log line too" \
+	"$T/pid1.out" "${TS}WARN stopped: pid1 \\(terminated by SIGTERM\\)$"
+expect_nomatch "pid 1: no 'Illegal seek'" 'Illegal seek' "$(cat "$T/pid1.out" "$T/pid1.err")"
