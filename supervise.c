@@ -4133,21 +4133,23 @@ static void out_open(struct proc *p)
 	}
 }
 
-/* Remove ANSI escape sequences ESC [ ... <final letter> in place (spec 3.1). */
+/* supervisord's stripEscapes, in place (spec 3.1): from ESC [ up to and
+ * including the next of H f A B C D R s u J K h l p m.  An escape that the
+ * chunk does not finish drops the rest of the chunk, as there. */
 static size_t out_strip_ansi(char *buf, size_t n)
 {
-	size_t i, j, k;
+	size_t i, j;
+	int show = 1;
 
 	for (i = j = 0; i < n; i++) {
-		if (buf[i] == '\033' && i + 1 < n && buf[i + 1] == '[') {
-			for (k = i + 2; k < n && !strchr("HfABCDRsuJKhlpm", buf[k]); k++)
-				;
-			if (k < n) {
-				i = k;
-				continue;
-			}
+		if (!show) {
+			show = buf[i] && strchr("HfABCDRsuJKhlpm", buf[i]) != NULL;
+		} else if (buf[i] == '\033' && i + 1 < n && buf[i + 1] == '[') {
+			show = 0;
+			i++;
+		} else {
+			buf[j++] = buf[i];
 		}
-		buf[j++] = buf[i];
 	}
 	return j;
 }

@@ -934,6 +934,7 @@ static void test_output(void)
 	struct capture c = { 0 };
 	struct sbuf b;
 	char ansi[] = "\033[31mred\033[0m and \033[1;2Hmore\033[";
+	char nul[] = "a\033[1\0;31mb", cut[] = "a\033[1;3";
 	char hay[] = "ab<!--XSUPERVISOR:END-->cd";
 	size_t i;
 
@@ -945,8 +946,12 @@ static void test_output(void)
 		eq(r[i].want, b.p, r[i].want);
 		free(b.p);
 	}
+	/* the expected texts are supervisord's stripEscapes() of the same bytes */
 	ansi[out_strip_ansi(ansi, strlen(ansi))] = '\0';
-	eq("strip_ansi", ansi, "red and more\033[");
+	eq("strip_ansi", ansi, "red and more");
+	nul[out_strip_ansi(nul, sizeof nul - 1)] = '\0';
+	eq("strip_ansi: a NUL ends no escape", nul, "ab");
+	eqi("strip_ansi: an unfinished escape drops the rest", out_strip_ansi(cut, strlen(cut)), 1);
 	eqi("mem_find END", mem_find(hay, strlen(hay), cap_token[1], strlen(cap_token[1])) - hay, 2);
 	check("mem_find no BEGIN", !mem_find(hay, strlen(hay), cap_token[0], strlen(cap_token[0])), "");
 	cap_add(&c, 10, "0123456", 7);
