@@ -19,8 +19,9 @@ build() {
 	mkdir "$T/$_name"
 	cp Makefile supervise.c supervise.h ctl.c "$T/$_name/"
 	if ! make -s -C "$T/$_name" "$@" all >"$T/$_name.log" 2>&1; then
-		printf '%-8s %10s %12s   (build failed: %s)\n' "$_name" - - "$T/$_name.log"
+		printf '%-8s %10s %12s   (build failed)\n' "$_name" - -
 		cat "$T/$_name.log" >&2
+		failed=1
 		return
 	fi
 	"${_cross}strip" -o "$T/$_name/s" "$T/$_name/supervise"
@@ -28,6 +29,7 @@ build() {
 	printf '%-8s %10d %12d\n' "$_name" "$(wc -c <"$T/$_name/s")" "$(wc -c <"$T/$_name/c")"
 }
 
+failed=0
 printf '%-8s %10s %12s\n' build supervise supervisectl
 _cross=
 build native "${CC:-gcc}"
@@ -37,3 +39,4 @@ build arm arm-linux-gnueabihf-gcc CROSS_COMPILE=arm-linux-gnueabihf-
 _cross=mipsel-linux-gnu-
 build mipsel mipsel-linux-gnu-gcc CROSS_COMPILE=mipsel-linux-gnu-
 echo "budgets: static musl supervise <= 65536, supervisectl <= 32768"
+exit "$failed"
