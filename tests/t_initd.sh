@@ -318,6 +318,44 @@ LOCKFILE="
 	write_defaults "PIDFILE=$T/init.pid"
 	write_conf 2
 	suite busybox OK FAIL try-restart condrestart
+
+	# [supervisord] user=nobody: the daemon drops root before it writes its
+	# pidfile, in a directory only root may write (/var/run)
+	if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null 2>&1; then
+		chmod 711 "$T"
+		mkdir -p "$T/u" "$T/run"
+		chmod 777 "$T/u"
+		cat >"$CONF" <<EOF
+[unix_http_server]
+file=%(here)s/u/supervise.sock
+[supervisord]
+logfile=%(here)s/u/supervise.log
+childlogdir=%(here)s/u
+user=nobody
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+[supervisorctl]
+serverurl=unix://%(here)s/u/supervise.sock
+[program:steady]
+command=%(here)s/prog steady
+startsecs=0
+EOF
+		chmod 644 "$CONF"
+		SOCK=$T/u/supervise.sock DPIDFILE=$T/run/init.pid
+		write_defaults "PIDFILE=$T/run/init.pid"
+		initd start
+		d=$(daemon)
+		expect_eq "user=nobody: start exits 0" 0 "$RC"
+		expect_true "user=nobody: the pidfile names the daemon" alive "$d"
+		expect_eq "user=nobody: the daemon runs as nobody" nobody "$(ps -o user= -p "$d")"
+		initd status
+		expect_eq "user=nobody: status exits 0" 0 "$RC"
+		initd stop
+		expect_eq "user=nobody: stop exits 0" 0 "$RC"
+		expect_true "user=nobody: stop stops the daemon" dead "$d"
+		expect_true "user=nobody: stop removes the pidfile" test ! -e "$T/run/init.pid"
+		chmod 700 "$T"
+	fi
 fi
 
 # ---- the headers chkconfig and insserv read ---------------------------------
