@@ -5,9 +5,11 @@
 #   sh bench/run.sh             everything
 #   IDLE_SECS=10 sh bench/run.sh   a shorter idle window (the budget is 60 s)
 #
-# Figures: idle wake-ups, PSS with 100 and 1000 programs, restart latency
-# after kill -9, time to bring 1000 startsecs=0 programs to RUNNING, time of
-# `supervisectl status` with 1000, stripped size of an -Os build.
+# Figures: idle wake-ups, PSS and RSS with 10 programs, PSS with 100 and
+# 1000 programs, restart latency after kill -9, time to bring 1000
+# startsecs=0 programs to RUNNING, time of `supervisectl status` with 1000,
+# stripped size of an -Os build.  SUPERVISE and SUPERVISECTL name other
+# binaries, e.g. the static musl build for its RSS budget.
 
 cd "$(dirname "$0")/.." || exit 1
 SUPERVISE=${SUPERVISE:-$PWD/supervise}
@@ -92,6 +94,8 @@ sleep "$IDLE_SECS"
 after=$(ctxsw "$DPID")
 echo "voluntary context switches in ${IDLE_SECS} s: $((after - before)) (budget 0)"
 echo "PSS with 10 programs: $(pss_kib "$DPID") KiB"
+echo "RSS with 10 programs: $(awk '/^VmRSS/ { print $2 }' "/proc/$DPID/status") KiB" \
+	"(budget 200 KiB for the static musl build: SUPERVISE=... sh bench/run.sh)"
 cleanup
 
 for n in 100 1000; do
