@@ -160,6 +160,29 @@ state_is() {
 # wait_state NAME STATE [timeout]: poll status until NAME is in STATE
 wait_state() { until_ok "${3:-10}" state_is "$1" "$2"; }
 
+# ---- following clients (tail -f, maintail -f) ------------------------------
+
+# follow NAME ARGS...: the client in the background (SIGINT not ignored),
+# stdout in $T/NAME.out, stderr in $T/NAME.errout, pid in FPID
+follow() {
+	_f=$1; shift
+	env --default-signal=INT "$SUPERVISECTL" -c "$CTLCONF" "$@" \
+		>"$T/$_f.out" 2>"$T/$_f.errout" &
+	FPID=$!
+	track "$FPID"
+}
+# interrupt: SIGINT the follower; RC is its exit status (or "running")
+interrupt() {
+	kill -INT "$FPID" 2>/dev/null
+	if wait_dead "$FPID" 5; then wait "$FPID"; RC=$?
+	else RC=running; kill -KILL "$FPID" 2>/dev/null; wait "$FPID" 2>/dev/null; fi
+}
+# follow_ends: the follower ends by itself within 5 s; RC is its exit
+# status, or "running" (and it is interrupted) if it does not
+follow_ends() {
+	if until_ok 5 dead "$FPID"; then wait "$FPID"; RC=$?; else RC=running; interrupt; fi
+}
+
 # ---- config and daemon ---------------------------------------------------
 
 # conf_base [EXTRA-SUPERVISORD-LINES]: the sections every test config needs
@@ -218,6 +241,20 @@ start_cmd() {
 
 # start_daemon [ARGS...]: the daemon in the foreground (-n), in the background
 start_daemon() { start_cmd "$SUPERVISE" -n -c "$CONF" "$@"; }
+
+# start_piped READER: the daemon in the foreground, its stdout piped into the
+# shell command READER; DPID from the pidfile, PIPELINE the reader's pid
+start_piped() {
+	rm -f "$PIDFILE"
+	"$SUPERVISE" -n -c "$CONF" 2>>"$T/daemon.err" | sh -c "$1" &
+	PIPELINE=$!
+	track "$PIPELINE"
+	DPID=$(daemon_pid "$PIDFILE")
+	track "$DPID"
+	if [ -n "$DPID" ] && until_ok 10 answers_or_died && alive "$DPID"; then return 0; fi
+	fail "daemon starts" "no pidfile or socket within 10 s: $(tail -n 5 "$T/daemon.err")"
+	return 1
+}
 
 # daemon_pid FILE: the pid in a pidfile once it is written
 daemon_pid() {

@@ -142,30 +142,6 @@ stop_daemon
 
 # ---- pass-through: /dev/stdout and friends, the daemon's stdout a pipe --
 
-# start_piped READER: the daemon in the foreground, its stdout piped into the
-# shell command READER; DPID from the pidfile
-start_piped() {
-	rm -f "$PIDFILE"
-	"$SUPERVISE" -n -c "$CONF" 2>>"$T/daemon.err" | sh -c "$1" &
-	track $!
-	DPID=$(daemon_pid "$PIDFILE")
-	track "$DPID"
-	if [ -n "$DPID" ] && until_ok 10 answers_or_died && alive "$DPID"; then return 0; fi
-	fail "daemon starts" "no pidfile or socket within 10 s: $(tail -n 5 "$T/daemon.err")"
-	return 1
-}
-# follow NAME ARGS...: the client in the background, stdout in $T/NAME.out
-follow() {
-	_f=$1; shift
-	env --default-signal=INT "$SUPERVISECTL" -c "$CTLCONF" "$@" >"$T/$_f.out" 2>&1 &
-	FPID=$!
-	track "$FPID"
-}
-interrupt() {
-	kill -INT "$FPID" 2>/dev/null
-	if wait_dead "$FPID" 5; then wait "$FPID"; RC=$?
-	else RC=running; kill -KILL "$FPID" 2>/dev/null; wait "$FPID" 2>/dev/null; fi
-}
 
 level info
 conf <<'EOF'

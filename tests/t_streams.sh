@@ -10,17 +10,6 @@
 need "${HOSTCC:-cc}"
 ${HOSTCC:-cc} -O -o "$T/flood" tests/flood.c || { fail "flood builds" "cc failed"; exit 1; }
 
-# start_piped READER: the daemon in the foreground, its stdout into READER
-# (a shell command reading stdin); DPID is the daemon's pid
-start_piped() {
-	sh -c "\"$SUPERVISE\" -n -c \"$CONF\" 2>>\"$T/daemon.err\" | $1" &
-	PIPELINE=$!
-	track $PIPELINE
-	until_ok 10 test -s "$PIDFILE" || { fail "daemon starts" "no pidfile"; return 1; }
-	DPID=$(cat "$PIDFILE")
-	until_ok 10 answers
-}
-
 # wait_gone: the daemon has exited (it is no child of this shell), then the
 # reader has read all
 wait_gone() { until_ok 15 dead "$DPID" && DPID= && wait "$PIPELINE"; }

@@ -180,22 +180,6 @@ expect_eq "help tail" "$help" "$OUT"
 
 # ---- tail -f -----------------------------------------------------------
 
-# follow NAME ARGS...: the client in the background (SIGINT not ignored),
-# stdout in $T/NAME.out, stderr in $T/NAME.errout, pid in FPID
-follow() {
-	_f=$1; shift
-	env --default-signal=INT "$SUPERVISECTL" -c "$CTLCONF" "$@" \
-		>"$T/$_f.out" 2>"$T/$_f.errout" &
-	FPID=$!
-	track "$FPID"
-}
-# interrupt: SIGINT the follower; RC is its exit status (or "running")
-interrupt() {
-	kill -INT "$FPID" 2>/dev/null
-	if wait_dead "$FPID" 5; then wait "$FPID"; RC=$?
-	else RC=running; kill -KILL "$FPID" 2>/dev/null; wait "$FPID" 2>/dev/null; fi
-}
-
 follow tf tail -f talker
 expect_true "tail -f: shows the tail" wait_file "$T/tf.out" '^line-300$'
 expect_eq "tail -f: banner first" "==> Press Ctrl-C to exit <==" "$(head -n 1 "$T/tf.out")"
@@ -225,7 +209,7 @@ if is_supervise; then
 	expect_eq "tail -f after a truncation: SIGINT, exit 0" 0 "$RC"
 else
 	# supervisord 4.2.5 hits a TypeError and drops the connection
-	if until_ok 5 dead "$FPID"; then wait "$FPID"; RC=$?; else RC=running; interrupt; fi
+	follow_ends
 	expect_eq "tail -f, truncated log: supervisord drops it, exit 0" 0 "$RC"
 fi
 
@@ -235,13 +219,13 @@ interrupt
 expect_eq "tail -f NAME stderr: exit 0" 0 "$RC"
 
 follow tfn tail -f nosuch
-if until_ok 5 dead "$FPID"; then wait "$FPID"; RC=$?; else RC=running; interrupt; fi
+follow_ends
 expect_eq "tail -f unknown: the client ends, exit 0" 0 "$RC"
 expect_eq "tail -f unknown: 404 on stderr" \
 	"unix://$SOCK/logtail/nosuch/stdout Cannot read, status code 404" "$(cat "$T/tfn.errout")"
 expect_eq "tail -f unknown: banner on stdout" "==> Press Ctrl-C to exit <==" "$(cat "$T/tfn.out")"
 follow tfl tail -f nolog
-if until_ok 5 dead "$FPID"; then wait "$FPID"; RC=$?; else RC=running; interrupt; fi
+follow_ends
 expect_eq "tail -f no log file: exit 0" 0 "$RC"
 expect_eq "tail -f no log file: 404 on stderr" \
 	"unix://$SOCK/logtail/nolog/stdout Cannot read, status code 404" "$(cat "$T/tfl.errout")"
@@ -300,7 +284,7 @@ ctl maintail
 expect_eq "maintail, no log file: error" "supervisord: ERROR (no log file)" "$OUT"
 expect_eq "maintail, no log file: exit 1" 1 "$RC"
 follow mfn maintail -f
-if until_ok 5 dead "$FPID"; then wait "$FPID"; RC=$?; else RC=running; interrupt; fi
+follow_ends
 expect_eq "maintail -f, no log file: the client ends, exit 0" 0 "$RC"
 expect_eq "maintail -f, no log file: 404 on stderr" \
 	"unix://$SOCK/mainlogtail Cannot read, status code 404" "$(cat "$T/mfn.errout")"
