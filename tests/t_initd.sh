@@ -203,6 +203,16 @@ EOF
 	initd status
 	expect_eq "$L: $5 when stopped starts nothing" 3 "$RC"
 
+	initd restart
+	expect_eq "$L: restart when stopped exits 0" 0 "$RC"
+	d4=$(daemon)
+	expect_true "$L: restart when stopped starts the daemon" alive "$d4"
+	initd force-reload
+	expect_eq "$L: force-reload when running exits 0" 0 "$RC"
+	expect_eq "$L: force-reload keeps the daemon" "$d4" "$(daemon)"
+	initd stop
+	expect_true "$L: then stop stops it" dead "$d4"
+
 	initd reload
 	expect_eq "$L: reload when stopped exits 7" 7 "$RC"
 	expect_match "$L: reload when stopped says so" "^Reloading supervise: .*${FAILED}" "$OUT"
@@ -252,6 +262,13 @@ EOF
 	expect_true "$L: start with a broken config starts no daemon" test ! -e "$DPIDFILE"
 	expect_true "$L: ... nor answers on the socket" not answers
 	mend_conf
+
+	cp "$T/defaults" "$T/defaults.kept"
+	echo "SUPERVISE=$T/nonexistent" >>"$T/defaults"
+	initd start
+	expect_eq "$L: start without the daemon's binary exits 5" 5 "$RC"
+	expect_match "$L: ... and says which binary" "$T/nonexistent is not installed" "$OUT"
+	mv "$T/defaults.kept" "$T/defaults"
 }
 
 # The script drives supervise's own -t and -T: against supervisord only its
