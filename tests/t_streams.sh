@@ -54,7 +54,10 @@ start_piped "{ sleep 2; cat > \"$T/late.out\"; }" || exit 1
 sleep 1
 kill -TERM "$DPID"
 wait_gone
-expect_eq "late reader: every line of the program" 5000 "$(flood_lines "$T/late.out")"
+# supervisord exits with what the pipe did not take yet (README, difference 9)
+if is_supervise; then
+	expect_eq "late reader: every line of the program" 5000 "$(flood_lines "$T/late.out")"
+fi
 expect_file_contains "late reader: the shutdown's main-log lines too" "$T/late.out" \
 	"${TS}WARN stopped: burst \(terminated by SIGTERM\)$" 1
 
@@ -77,8 +80,11 @@ start_piped "{ sleep 3; cat > \"$T/splice.out\"; }" || exit 1
 sleep 1.5
 kill -TERM "$DPID"
 wait_gone
-expect_eq "chunks whole: every 3000-byte line of the child" 200 \
-	"$(awk 'length($0) == 2999 && /^[0-9]+ xx*$/' "$T/splice.out" | wc -l)"
+# supervisord loses what a full pipe does not take at shutdown
+if is_supervise; then
+	expect_eq "chunks whole: every 3000-byte line of the child" 200 \
+		"$(awk 'length($0) == 2999 && /^[0-9]+ xx*$/' "$T/splice.out" | wc -l)"
+fi
 n=$(grep -c 'exited: crashy' "$T/splice.out")
 expect_true "chunks whole: main-log lines arrived meanwhile ($n)" test "$n" -gt 0
 expect_eq "chunks whole: no main-log line is cut" "$n" \
@@ -99,8 +105,10 @@ EOF
 "$SUPERVISE" -n -c "$CONF" >"$T/regular.out" 2>&1 &
 DPID=$!
 until_ok 10 answers || { fail "daemon starts" "$(cat "$T/regular.out")"; exit 1; }
-ctl rotate web
-expect_eq "rotate of a never-run /dev/stdout program" "web: ERROR (no log file to rotate)" "$OUT"
+if is_supervise; then          # rotate is ours
+	ctl rotate web
+	expect_eq "rotate of a never-run /dev/stdout program" "web: ERROR (no log file to rotate)" "$OUT"
+fi
 expect_true "rotate: /dev/stdout is still the link" test -L /dev/stdout
 expect_true "rotate: no /dev/stdout.1" test ! -e /dev/stdout.1
 ctl clear web
