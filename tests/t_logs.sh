@@ -95,6 +95,14 @@ wait_state auto RUNNING
 expect_file_contains "reload: the new AUTO log gets the output" \
 	"$(ls "$T"/log/auto-stdout---supervisor-*.log | head -n 1)" "^out-auto$"
 
+# nocleanup=true in the config that the reload reads: the AUTO logs stay
+old=$(ls "$T"/log/auto-stdout---supervisor-*.log)
+sed -i 's/^\[supervisord\]$/&\nnocleanup=true/' "$CONF"
+ctl reload
+auto_logs() { [ "$(ls "$T"/log/auto-stdout---supervisor-*.log | wc -l)" -eq "$1" ]; }
+expect_true "reload, nocleanup=true: a new AUTO log is made" until_ok 10 auto_logs 2
+expect_true "reload, nocleanup=true: the old AUTO log stays" test -e "$old"
+
 # one file for both streams, limits set on stdout only (stderr keeps the
 # default 50MB): stdout's writes still rotate it at its own maxbytes
 stop_daemon
