@@ -84,8 +84,8 @@ expect_eq "capture: no token in the log" 0 "$(grep -c XSUPERVISOR "$T/cap.log")"
 expect_file_contains "capture: the comm event, DEBG" "$LOG" "${TS}DEBG 'cap' stdout emitted a comm event$"
 if is_supervise; then
 	# supervisord holds up to a token's length back, and loses it at exit
-	expect_true "capture: the last bytes, no newline, are logged at exit" \
-		until_ok 5 test "$(tail -c 5 "$T/cap.log")" = short
+	ends_short() { [ "$(tail -c 5 "$T/cap.log")" = short ]; }
+	expect_true "capture: the last bytes, no newline, are logged at exit" until_ok 5 ends_short
 	expect_eq "capture: the whole log" "beforeafter
 a line after the capture, longer than a token
 short" "$(cat "$T/cap.log")"
