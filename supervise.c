@@ -305,6 +305,7 @@ static struct {
 	int ngroups;
 	struct proc **procs;        /* every process, group by group in start order */
 	int nprocs;
+	unsigned procgen;           /* bumped when processes are freed */
 	enum mood mood;
 	struct config next;         /* a reload's config, checked before anything stops */
 	struct config lastread;     /* the config as last read, once it differs from */
@@ -5010,6 +5011,7 @@ static void grp_free(struct procgroup *g)
 		free(g->procs[i].username);
 		out_detach(&g->procs[i]);
 	}
+	sv.procgen++;
 	free(g->procs);
 	free(g->byprio);
 	gconf_free(&g->cf);
@@ -7021,6 +7023,7 @@ struct watch {
 	struct proc **proc;
 	int *stream;
 	int n, cap;
+	unsigned procgen;           /* sv.procgen when proc[] was taken */
 };
 
 static void watch_add(struct watch *w, int fd, short events, struct proc *p, int stream)
@@ -7053,6 +7056,7 @@ static void watch_build(struct watch *w)
 	int i, s;
 
 	w->n = 0;
+	w->procgen = sv.procgen;
 	watch_add(w, sv.sigpipe[0], POLLIN, NULL, -1);
 	for (i = 0; sv.listenfd && i < sv.cf.nservers; i++)
 		if (sv.listenfd[i] >= 0)
@@ -7126,6 +7130,9 @@ static void watch_handle(struct watch *w)
 		} else if (w->stream[i] == W_LOG) {
 			if ((lf = watch_logfile(w->fds[i].fd)) && lf->npend)
 				logfile_flush(lf);
+		} else if (w->procgen != sv.procgen) {
+			/* a signal or a command of this round freed processes;
+			 * the pipes left are polled again from the new list */
 		} else if (w->proc[i]->out[w->stream[i]].pipe == w->fds[i].fd
 		           && out_wants_read(w->proc[i], w->stream[i])) {
 			watch_read(w->proc[i], w->stream[i]);

@@ -117,3 +117,34 @@ expect_true "clear: /dev/stdout is still the link" test -L /dev/stdout
 wait_state quiet RUNNING
 ctl tail quiet
 expect_eq "tail of /dev/null: empty, as in supervisord" "0 " "$RC $OUT"
+
+# ---- remove and add while an exited program's output still waits ----------
+# The program exits at once, its background writer goes on into the pipe,
+# and /dev/stdout is not read for 2 s; remove frees the process in the same
+# turn of the loop as its pipe is ready (a use after free, once).
+stop_daemon
+conf_base
+sed -i 's/^loglevel=debug$/loglevel=info/' "$CONF"
+conf <<'EOF2'
+[program:flood]
+command=sh -c 'head -c 300000 /dev/zero | tr "\0" x; yes & exit 0'
+startsecs=0
+autorestart=false
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+EOF2
+start_piped "{ sleep 2; exec cat >/dev/null; }" || exit 1
+sleep 3
+# (an AddressSanitizer build reports it in about one run of two)
+ok=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	ctl remove flood
+	[ "$OUT" = "flood: removed process group" ] && ok=$((ok + 1))
+	ctl add flood
+	[ "$OUT" = "flood: added process group" ] && ok=$((ok + 1))
+	sleep 0.3
+done
+expect_eq "remove and add, 10 times each, with output waiting" 20 "$ok"
+expect_true "the daemon lives through every remove and add" alive "$DPID"
+ctl remove flood
+stop_daemon
