@@ -3963,10 +3963,12 @@ static void log_open(void)
 	static char stdout_path[] = "/dev/stdout";
 	const char *slash = strrchr(sv.argv0, '/');
 
+	/* what still waits is dropped and said before the logs close, so that
+	 * saying it opens neither of them again */
+	logfile_drop(&sv.echo);
+	logfile_drop(&sv.log);
 	logfile_close(&sv.log);
 	logfile_close(&sv.echo);
-	logfile_drop(&sv.log);
-	logfile_drop(&sv.echo);
 	memset(&sv.log, 0, sizeof sv.log);
 	memset(&sv.echo, 0, sizeof sv.echo);
 	sv.log.fd = sv.echo.fd = -1;
@@ -7495,6 +7497,7 @@ static void daemon_release(void)
 	srv_close_all();
 	pidfile_remove();
 	grp_free_all();
+	logfile_drop(&sv.log);
 	logfile_close(&sv.log);
 	sv.log.path = NULL;         /* it belongs to the config about to go */
 }

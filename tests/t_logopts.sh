@@ -266,6 +266,33 @@ expect_true "silent=true: no main-log line on stdout" no_ts "$T/slow.txt"
 wait_state fl EXITED 10
 stop_daemon
 
+# ---- reloads while stdout is stalled: what waits is dropped, no fd leaks
+# (the main log's copy on stdout and a program's output both wait)
+
+if is_supervise; then           # supervisord blocks in write() here
+	level info
+	conf <<'EOF'
+[program:fl2]
+command=%(here)s/flood 30000
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+startsecs=0
+autorestart=false
+EOF
+	start_piped "sleep 30; exec cat >/dev/null" || exit 1
+	reloaded() { [ "$(grep -c 'supervisord started with pid' "$LOG")" -ge "$1" ]; }
+	kill -HUP "$DPID"
+	until_ok 10 reloaded 2
+	n0=$(ls "/proc/$DPID/fd" | wc -l)
+	for i in 3 4 5; do
+		kill -HUP "$DPID"
+		until_ok 10 reloaded $i
+	done
+	expect_eq "stalled stdout, 3 reloads: the same number of fds" "$n0" \
+		"$(ls "/proc/$DPID/fd" | wc -l)"
+	stop_daemon
+fi
+
 # ---- the container pattern: the daemon is pid 1 -------------------------
 # (a pid namespace of its own, its stdout a pipe; the program logs to
 # /proc/1/fd/1, the main log goes to /dev/stdout with the default maxbytes)
