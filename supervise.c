@@ -6120,6 +6120,22 @@ static int follow_truncated(struct logfile *lf)
 	return 1;
 }
 
+/* Does c want the chunk (p, stream), or the main-log line (p NULL)?  tail -f
+ * follows a file, which other streams may write too; fg its process. */
+static int follows(const struct client *c, const struct proc *p, int stream)
+{
+	const struct logfile *lf;
+
+	if (!is_following(c) || !c->follow != !p)
+		return 0;
+	if (!p || c->follow_stream < 0)
+		return c->follow == p;
+	if (c->follow == p && c->follow_stream == stream)
+		return 1;
+	lf = c->follow->out[c->follow_stream].log;
+	return lf && lf == p->out[stream].log;
+}
+
 /* A child's chunk (p) or a main-log line (p NULL) for the followers. */
 static void ctl_follow_push(struct proc *p, int stream, const char *s, size_t n)
 {
@@ -6127,8 +6143,7 @@ static void ctl_follow_push(struct proc *p, int stream, const char *s, size_t n)
 	int truncated = -1;
 
 	for (c = sv.clients; c; c = c->next)
-		if (is_following(c) && c->follow == p
-		    && (!p || c->follow_stream == stream || c->follow_stream < 0)) {
+		if (follows(c, p, stream)) {
 			if (truncated < 0)
 				truncated = follow_truncated(p ? p->out[stream].log : &sv.log);
 			if (truncated)

@@ -13,6 +13,13 @@ echo $$ >"$(dirname "$0")/talk.pid"
 trap 'echo after-hup' HUP
 while :; do sleep 0.1; done
 EOF
+# share: stdout and stderr into one file; a line on each per HUP
+script share <<'EOF'
+echo first
+echo $$ >"$(dirname "$0")/share.pid"
+trap 'echo hup-out; echo hup-err >&2' HUP
+while :; do sleep 0.1; done
+EOF
 conf <<'EOF'
 [program:talker]
 command=%(here)s/talk
@@ -34,6 +41,11 @@ stdout_logfile=%(here)s/quick.out
 stderr_logfile=%(here)s/quick.err
 startsecs=0
 autorestart=false
+
+[program:shared]
+command=%(here)s/share
+stdout_logfile=%(here)s/shared.log
+stderr_logfile=%(here)s/shared.log
 
 [program:idle]
 command=/bin/sleep 100
@@ -230,6 +242,22 @@ expect_eq "tail -f no log file: exit 0" 0 "$RC"
 expect_eq "tail -f no log file: 404 on stderr" \
 	"unix://$SOCK/logtail/nolog/stdout Cannot read, status code 404" "$(cat "$T/tfl.errout")"
 
+# one file for both streams: tail -f of either shows what both write
+follow tfs tail -f shared
+expect_true "tail -f, one file for both streams: the banner" \
+	wait_file "$T/tfs.out" '^==> Press Ctrl-C to exit <==$'
+first=$FPID
+follow tfs2 tail -f shared stderr
+expect_true "tail -f NAME stderr of the same file: the banner" \
+	wait_file "$T/tfs2.out" '^==> Press Ctrl-C to exit <==$'
+until_ok 5 test -s "$T/share.pid"
+kill -HUP "$(cat "$T/share.pid")"
+expect_true "tail -f NAME, one file: the stderr line too" wait_file "$T/tfs.out" '^hup-err$'
+expect_true "tail -f NAME stderr, one file: the stdout line too" wait_file "$T/tfs2.out" '^hup-out$'
+interrupt
+FPID=$first
+interrupt
+
 # ---- maintail ----------------------------------------------------------
 
 # the main log only grows when something happens; retry if it moved meanwhile
@@ -344,6 +372,7 @@ merged: cleared
 never: cleared
 nolog: cleared
 quick: cleared
+shared: cleared
 talker: cleared" "$OUT"
 expect_eq "clear all: exit 0" 0 "$RC"
 expect_true "clear all: running process emptied" test ! -s "$T/merged.out"
