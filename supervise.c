@@ -241,7 +241,7 @@ struct logfile {
 	char *pend;                 /* what a stream has not taken yet: */
 	size_t pendoff, npend;      /* pend[pendoff .. pendoff + npend) */
 	size_t pendmax;
-	unsigned long pendseq;      /* when pend last began to fill: queue order */
+	uint64_t pendseq;           /* when pend last began to fill: queue order */
 };
 
 /* The capture mode of one stream (spec 6.6): the text between the BEGIN
@@ -3718,7 +3718,7 @@ static int logfile_said(struct logfile *lf, int rc)
  * (ENOBUFS). */
 static int logfile_hold(struct logfile *lf, const char *buf, size_t n)
 {
-	static unsigned long clock;
+	static uint64_t clock;
 
 	if (!lf->npend)
 		lf->pendseq = ++clock;
@@ -3737,7 +3737,7 @@ static int logfile_hold(struct logfile *lf, const char *buf, size_t n)
 }
 
 /* Does o hold output for the same stream as lf, queued before seq? */
-static int logfile_ahead(const struct logfile *lf, const struct logfile *o, unsigned long seq)
+static int logfile_ahead(const struct logfile *lf, const struct logfile *o, uint64_t seq)
 {
 	return o != lf && o->npend && o->fd >= 0 && o->passthru && o->dev == lf->dev
 	       && o->ino == lf->ino && o->pendseq < seq;
@@ -3746,7 +3746,7 @@ static int logfile_ahead(const struct logfile *lf, const struct logfile *o, unsi
 /* Must lf wait, because another log of the daemon (a child's /dev/stdout,
  * the main log's copy on stdout) holds output for the same stream from
  * before seq?  Chunks then never interleave, as with blocking writes. */
-static int logfile_queued(const struct logfile *lf, unsigned long seq)
+static int logfile_queued(const struct logfile *lf, uint64_t seq)
 {
 	const struct logfile *o;
 
@@ -3790,7 +3790,7 @@ static int logfile_write(struct logfile *lf, const char *buf, size_t n)
 
 	if (logfile_open(lf) < 0)
 		return logfile_said(lf, logfile_fail(lf, n));
-	if (lf->npend || logfile_queued(lf, ULONG_MAX))
+	if (lf->npend || logfile_queued(lf, UINT64_MAX))
 		return logfile_said(lf, logfile_hold(lf, buf, n));
 	w = logfile_put(lf, buf, n, &err);
 	if (err) {
