@@ -1252,7 +1252,7 @@ static int errq(char *err, size_t errlen, const char *fmt, const char *s)
 }
 
 /* Python int(s): blanks around, a sign, digits with single '_' between. */
-static int parse_int(const char *s, long *out, char *err, size_t errlen)
+static int parse_llong(const char *s, long long *out, char *err, size_t errlen)
 {
 	char digits[64];
 	const char *p = s, *e;
@@ -1276,11 +1276,23 @@ static int parse_int(const char *s, long *out, char *err, size_t errlen)
 	digits[n] = '\0';
 	errno = 0;
 	if (ok && p == e) {
-		*out = strtol(digits, NULL, 10);
+		*out = strtoll(digits, NULL, 10);
 		if (errno == 0)
 			return 0;
 	}
 	return errq(err, errlen, "invalid literal for int() with base 10: %s", s);
+}
+
+static int parse_int(const char *s, long *out, char *err, size_t errlen)
+{
+	long long v;
+
+	if (parse_llong(s, &v, err, errlen) < 0)
+		return -1;
+	if (v < LONG_MIN || v > LONG_MAX)
+		return errq(err, errlen, "invalid literal for int() with base 10: %s", s);
+	*out = (long)v;
+	return 0;
 }
 
 static int parse_bool(const char *s, int *out, char *err, size_t errlen)
@@ -1303,16 +1315,17 @@ static int parse_bytes(const char *s, long long *out, char *err, size_t errlen)
 	static const char units[] = "kmg";
 	char *low = str_case(xstrdup(s), 0);
 	size_t n = strlen(low);
-	long long mult = 1;
-	long v;
+	long long mult = 1, v;
 	int rc;
 
 	if (n >= 2 && low[n - 1] == 'b' && low[n - 2] && strchr(units, low[n - 2])) {
 		mult = 1LL << (10 * (strchr(units, low[n - 2]) - units + 1));
 		low[n - 2] = '\0';
 	}
-	rc = parse_int(low, &v, err, errlen);
+	rc = parse_llong(low, &v, err, errlen);
 	free(low);
+	if (rc == 0 && (v > LLONG_MAX / mult || v < LLONG_MIN / mult))
+		v = v < 0 ? LLONG_MIN / mult : LLONG_MAX / mult;   /* Python's ints have no end */
 	*out = rc == 0 ? v * mult : 0;
 	return rc;
 }

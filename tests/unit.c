@@ -186,6 +186,10 @@ static void test_types(void)
 	check("bytes 10 MB", parse_bytes("10 MB", &ll, err, sizeof err) == 0 && ll == 10485760, "%lld", ll);
 	check("bytes 1gb", parse_bytes("1gb", &ll, err, sizeof err) == 0 && ll == 1073741824LL, "%lld", ll);
 	check("bytes plain", parse_bytes("-5", &ll, err, sizeof err) == 0 && ll == -5, "%lld", ll);
+	check("bytes past 2**31 (32-bit boxes too)",
+	      parse_bytes("3000000000", &ll, err, sizeof err) == 0 && ll == 3000000000LL, "%lld", ll);
+	check("bytes past 2**63: the largest", parse_bytes("99999999999999999GB", &ll, err,
+	      sizeof err) == 0 && ll > 0 && ll > 9000000000000000000LL, "%lld", ll);
 	parse_bytes("1K", &ll, err, sizeof err);
 	eq("bytes 1K error", err, "invalid literal for int() with base 10: '1k'");
 	parse_bytes("1.5MB", &ll, err, sizeof err);
