@@ -452,6 +452,15 @@ static void cfg_load(char **set)
 	g_user = set[O_USER] ? set[O_USER] : cc.username;
 	g_pass = set[O_PASS] ? set[O_PASS] : cc.password;
 	g_prompt = cc.prompt ? cc.prompt : "supervisor";
+	/* what the command line overrides is not kept, nor history_file (no
+	 * readline here) */
+	if (g_url != cc.serverurl)
+		free(cc.serverurl);
+	if (g_user != cc.username)
+		free(cc.username);
+	if (g_pass != cc.password)
+		free(cc.password);
+	free(cc.history_file);
 }
 
 /* ---- 5. connection ---------------------------------------------------- */

@@ -288,8 +288,9 @@ EOF
 		kill -HUP "$DPID"
 		until_ok 10 reloaded $i
 	done
-	expect_eq "stalled stdout, 3 reloads: the same number of fds" "$n0" \
-		"$(ls "/proc/$DPID/fd" | wc -l)"
+	n1=$(ls "/proc/$DPID/fd" | wc -l)
+	expect_true "stalled stdout, 3 reloads: no more fds than after the first ($n0, $n1)" \
+		test "$n1" -le "$n0"
 	stop_daemon
 fi
 
