@@ -239,6 +239,13 @@ EOF
 	expect_true "$L: stop removes a stale pidfile" test ! -e "$DPIDFILE"
 	kill "$other"
 	wait "$other" 2>/dev/null
+	# a pidfile naming the script itself: its pid came round again
+	# shellcheck disable=SC2086  # SH may be "busybox sh"
+	OUT=$(env -i PATH="$IPATH" SUPERVISE_DEFAULTS="$T/defaults" SUPERVISE_FUNCTIONS="$FUNCS" \
+		sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$DPIDFILE" $SH "$SCRIPT" status 2>&1)
+	RC=$?
+	expect_eq "$L: a pidfile naming the script itself is stale" 1 "$RC"
+	rm -f "$DPIDFILE"
 
 	: >"$T/lock/supervise"
 	initd status
