@@ -447,6 +447,8 @@ static void cfg_load(char **set)
 
 	if (path && *path && cfg_read_ctl(path, &cc, err, sizeof err) < 0)
 		die_usage("%s", err);
+	if (path != set[O_CONF])
+		free(path);
 	g_url = set[O_URL] ? set[O_URL] : cc.serverurl ? cc.serverurl
 	    : "http://localhost:9001";
 	g_user = set[O_USER] ? set[O_USER] : cc.username;
