@@ -537,12 +537,15 @@ stop_daemon
 # ---- the main log: logfile_maxbytes, logfile_backups -------------------
 
 # feed: 10000 lines in flood's format, one write each, so every DEBG copy in
-# the main log holds whole lines
+# the main log holds whole lines.  A read that fills the 128 KiB buffer may
+# end inside a line (as in supervisord): a pause every 500 lines (50 KB)
+# lets a slow daemon (valgrind, qemu, a busy machine) catch up first.
 script feed <<'EOF'
 x=$(printf '%087d' 0 | tr 0 x)
 i=1
 while [ $i -le 10000 ]; do
 	printf '%011d %s\n' $i "$x"
+	[ $((i % 500)) -eq 0 ] && sleep 0.1
 	i=$((i + 1))
 done
 EOF
