@@ -283,11 +283,13 @@ EOF
 	reloaded() { [ "$(grep -c 'supervisord started with pid' "$LOG")" -ge "$1" ]; }
 	kill -HUP "$DPID"
 	until_ok 10 reloaded 2
+	wait_state fl2 RUNNING
 	n0=$(ls "/proc/$DPID/fd" | wc -l)
 	for i in 3 4 5; do
 		kill -HUP "$DPID"
 		until_ok 10 reloaded $i
 	done
+	wait_state fl2 RUNNING
 	n1=$(ls "/proc/$DPID/fd" | wc -l)
 	expect_true "stalled stdout, 3 reloads: no more fds than after the first ($n0, $n1)" \
 		test "$n1" -le "$n0"
