@@ -237,15 +237,19 @@ fi
 # ---- a reader that stalls: the daemon answers, and nothing is lost ------
 # (3 MB of output to /dev/stdout while the daemon's stdout is not read)
 
-level info 'silent=true'
-conf <<'EOF'
-[program:fl]
+# conf_flooder NAME: a program that writes 3 MB of numbered lines to /dev/stdout
+conf_flooder() {
+	conf <<EOF
+[program:$1]
 command=%(here)s/flood 30000
 stdout_logfile=/dev/stdout
 stdout_logfile_maxbytes=0
 startsecs=0
 autorestart=false
 EOF
+}
+level info 'silent=true'
+conf_flooder fl
 start=$(date +%s)
 start_piped "sleep 4; exec cat >'$T/slow.txt'" || exit 1
 if is_supervise; then
@@ -271,14 +275,7 @@ stop_daemon
 
 if is_supervise; then           # supervisord blocks in write() here
 	level info
-	conf <<'EOF'
-[program:fl2]
-command=%(here)s/flood 30000
-stdout_logfile=/dev/stdout
-stdout_logfile_maxbytes=0
-startsecs=0
-autorestart=false
-EOF
+	conf_flooder fl2
 	start_piped "sleep 30; exec cat >/dev/null" || exit 1
 	reloaded() { [ "$(grep -c 'supervisord started with pid' "$LOG")" -ge "$1" ]; }
 	kill -HUP "$DPID"
