@@ -4659,6 +4659,14 @@ static enum cmdcheck proc_command(const struct proc *p, struct strv *argv, char 
 	return CMD_NOTEXEC;
 }
 
+/* The URL by which a client reaches server s, as a serverurl. */
+static char *srv_url(const struct srvconf *s)
+{
+	if (s->kind == SRV_UNIX)
+		return xasprintf("unix://%s", s->file);
+	return xasprintf("http://%s:%d", *s->host ? s->host : "localhost", s->port);
+}
+
 /* SUPERVISOR_SERVER_URL for children: the program's serverurl, else the
  * first unix server, else the first inet server (spec 2.6 step 4). */
 static char *proc_server_url(const struct proc *p)
@@ -4669,11 +4677,10 @@ static char *proc_server_url(const struct proc *p)
 		return xstrdup(p->cf->serverurl);
 	for (i = 0; i < sv.cf.nservers; i++)
 		if (sv.cf.servers[i].kind == SRV_UNIX)
-			return xasprintf("unix://%s", sv.cf.servers[i].file);
+			return srv_url(&sv.cf.servers[i]);
 	for (i = 0; i < sv.cf.nservers; i++)
 		if (sv.cf.servers[i].kind == SRV_INET)
-			return xasprintf("http://%s:%d", *sv.cf.servers[i].host ?
-			                 sv.cf.servers[i].host : "localhost", sv.cf.servers[i].port);
+			return srv_url(&sv.cf.servers[i]);
 	return NULL;
 }
 
@@ -6175,12 +6182,16 @@ static int tail_bytes(const char *mod, long *bytes)
 }
 
 /* tail -f of a log that does not exist: supervisorctl prints its banner,
- * then the server's 404 for URL on stderr, and exits 0. */
-static void ctl_follow_missing(struct client *c, const char *url)
+ * then the server's 404 for PATH under the URL it came by, on stderr, and
+ * exits 0.  The control FIFO's pseudo-client names the first server. */
+static void ctl_follow_missing(struct client *c, const char *path)
 {
+	int i = c->srv >= 0 ? c->srv : 0;
+	char *url = i < sv.cf.nservers ? srv_url(&sv.cf.servers[i]) : xstrdup("");
+
 	ctl_line(c, "==> Press Ctrl-C to exit <==");
-	ctl_errline(c, "unix://%s/%s Cannot read, status code 404",
-	            sv.cf.nservers ? sv.cf.servers[0].file : "", url);
+	ctl_errline(c, "%s/%s Cannot read, status code 404", url, path);
+	free(url);
 	ctl_end(c);
 }
 
@@ -6344,11 +6355,6 @@ static void ctl_avail(struct client *c)
 	ctl_end(c);
 }
 
-static int strv_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void ctl_reread(struct client *c)
 {
 	struct strv lines = { 0 }, added = { 0 }, changed = { 0 }, removed = { 0 };
@@ -6371,7 +6377,7 @@ static void ctl_reread(struct client *c)
 	for (i = 0; i < removed.n; i++)
 		strv_push(&lines, xasprintf("%s: disappeared", removed.v[i]));
 	if (lines.n)        /* qsort of NULL is undefined, even for nothing */
-		qsort(lines.v, (size_t)lines.n, sizeof *lines.v, strv_cmp);
+		qsort(lines.v, (size_t)lines.n, sizeof *lines.v, cmp_str);
 	for (i = 0; i < lines.n; i++)
 		ctl_line(c, "%s", lines.v[i]);
 	if (!lines.n)

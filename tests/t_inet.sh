@@ -55,6 +55,11 @@ OUT=$(timeout 20 "$SUPERVISECTL" -c "$T/tcp.conf" status web 2>&1)
 expect_match "serverurl=http:// in [supervisorctl]: status" "^web +RUNNING " "$OUT"
 expect_file_contains "no auth: CRIT line for inet_http_server" "$LOG" \
 	"CRIT Server 'inet_http_server' running without any HTTP authentication checking"
+tcp tail -f nosuch
+expect_eq "-s http://: tail -f of no such log: the banner, then the 404 under that URL" \
+	"==> Press Ctrl-C to exit <==
+$URL/logtail/nosuch/stdout Cannot read, status code 404" "$OUT"
+expect_eq "-s http://: tail -f of no such log: exit 0" 0 "$RC"
 
 if is_supervise; then
 	out=$(printf 'status\n' | timeout 5 nc -N 127.0.0.1 "$PORT" 2>&1)
