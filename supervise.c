@@ -3968,6 +3968,18 @@ static void log_msg(enum level lv, const char *fmt, ...)
 	log_line(lv, msg, n < 0 ? 0 : n < (int)sizeof msg ? (size_t)n : sizeof msg - 1);
 }
 
+/* The main log and its copy on stdout go with the config they came from.
+ * What still waits is dropped and said before either closes, so that
+ * saying it opens neither of them again. */
+static void log_close(void)
+{
+	logfile_drop(&sv.echo);
+	logfile_drop(&sv.log);
+	logfile_close(&sv.log);
+	logfile_close(&sv.echo);
+	sv.log.path = sv.echo.path = NULL;      /* they belong to the config */
+}
+
 /* The main log, its copy on stdout under nodaemon, syslog's ident.  The copy
  * opens stdout anew, so O_NONBLOCK never touches the terminal or pipe we were
  * started with (without /proc it shares fd 1 and may block). */
@@ -3976,12 +3988,6 @@ static void log_open(void)
 	static char stdout_path[] = "/dev/stdout";
 	const char *slash = strrchr(sv.argv0, '/');
 
-	/* what still waits is dropped and said before the logs close, so that
-	 * saying it opens neither of them again */
-	logfile_drop(&sv.echo);
-	logfile_drop(&sv.log);
-	logfile_close(&sv.log);
-	logfile_close(&sv.echo);
 	memset(&sv.log, 0, sizeof sv.log);
 	memset(&sv.echo, 0, sizeof sv.echo);
 	sv.log.fd = sv.echo.fd = -1;
@@ -7531,9 +7537,7 @@ static void daemon_release(void)
 	srv_close_all();
 	pidfile_remove();
 	grp_free_all();
-	logfile_drop(&sv.log);
-	logfile_close(&sv.log);
-	sv.log.path = NULL;         /* it belongs to the config about to go */
+	log_close();
 }
 
 /* Check the new configuration before anything stops: a broken one is
