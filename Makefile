@@ -30,6 +30,7 @@ LDLIBS = -lrt
 # the client links only the shared config code of supervise.c
 LIBFLAGS = -DSUPERVISE_NO_MAIN -Wno-unused-function
 SRC = supervise.c supervise.h
+BUILD = $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 
 # qemu-user for a cross build's tests: qemu-ARCH-static -L /usr/TRIPLET
 TRIPLET = $(CROSS_COMPILE:-=)
@@ -38,17 +39,22 @@ QEMU = $(if $(CROSS_COMPILE),qemu-$(QEMU_ARCH)-static -L /usr/$(TRIPLET))
 
 all: supervise supervisectl
 
-supervise: $(SRC)
+supervise: $(SRC) build-flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ supervise.c $(LDLIBS)
 
-supervise-lib.o: $(SRC)
+supervise-lib.o: $(SRC) build-flags
 	$(CC) $(CFLAGS) $(LIBFLAGS) -c -o $@ supervise.c
 
-supervisectl: ctl.c supervise.h supervise-lib.o
+supervisectl: ctl.c supervise.h supervise-lib.o build-flags
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ ctl.c supervise-lib.o $(LDLIBS)
 
-tests/unit: tests/unit.c $(SRC)
+tests/unit: tests/unit.c $(SRC) build-flags
 	$(CC) $(CFLAGS) -Wno-unused-function $(LDFLAGS) -o $@ tests/unit.c $(LDLIBS)
+
+# The command line that built the binaries: rewritten when it changes, so
+# another CC or CROSS_COMPILE builds everything anew
+build-flags: FORCE
+	@printf '%s\n' '$(BUILD)' | cmp -s - $@ || printf '%s\n' '$(BUILD)' >$@
 
 check: all tests/unit
 	QEMU="$(QEMU)" sh tests/run.sh
@@ -58,7 +64,7 @@ static:
 	$(MAKE) CC=musl-gcc LDFLAGS="$(LDFLAGS) -static" all
 
 clean:
-	rm -f supervise supervisectl supervise-lib.o tests/unit
+	rm -f supervise supervisectl supervise-lib.o tests/unit build-flags
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
@@ -88,4 +94,4 @@ uninstall:
 size:
 	sh bench/size.sh
 
-.PHONY: all check static clean install uninstall size
+.PHONY: all check static clean install uninstall size FORCE
