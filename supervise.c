@@ -3968,15 +3968,17 @@ static void log_msg(enum level lv, const char *fmt, ...)
 	log_line(lv, msg, n < 0 ? 0 : n < (int)sizeof msg ? (size_t)n : sizeof msg - 1);
 }
 
-/* The main log and its copy on stdout go with the config they came from.
- * What still waits is dropped and said before either closes, so that
- * saying it opens neither of them again. */
+/* The main log, its copy on stdout and syslog's socket go with the config
+ * they came from (a config without syslog holds no /dev/log).  What still
+ * waits is dropped and said before any closes, so that saying it opens
+ * none of them again. */
 static void log_close(void)
 {
 	logfile_drop(&sv.echo);
 	logfile_drop(&sv.log);
 	logfile_close(&sv.log);
 	logfile_close(&sv.echo);
+	closelog();
 	sv.log.path = sv.echo.path = NULL;      /* they belong to the config */
 }
 

@@ -63,3 +63,12 @@ expect_file_contains "logfile=syslog: a multi-line message, line by line" "$MSGS
 expect_true "logfile=syslog: no file named syslog" test ! -e "$T/syslog"
 ctl maintail
 expect_eq "logfile=syslog: maintail has no log file" "supervisord: ERROR (no log file)" "$OUT"
+
+# a reload to a config without syslog lets go of /dev/log: the daemon keeps
+# its control socket only
+sed -i 's|^logfile=syslog$|logfile=%(here)s/supervise.log|' "$CONF"
+ctl reload
+sockets() { ls -l "/proc/$DPID/fd" 2>/dev/null | grep -c 'socket:'; }
+one_socket() { [ "$(sockets)" = 1 ]; }
+until_ok 10 one_socket
+expect_eq "reload without syslog: /dev/log let go, the control socket kept" 1 "$(sockets)"
