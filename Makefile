@@ -6,6 +6,8 @@
 #   make static                   the same, linked statically with musl-gcc
 #   make CROSS_COMPILE=arm-linux-gnueabihf-     a cross build (any prefix);
 #   make check CROSS_COMPILE=...  runs the tests through qemu-user
+#   make check SANITIZE=1         built and run with ASan and UBSan
+#   make check VALGRIND=1         the daemon runs under valgrind memcheck
 #   make size                     stripped sizes of every build (bench/size.sh)
 #   make install / uninstall      PREFIX (/usr/local), DESTDIR
 #
@@ -15,7 +17,9 @@ PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 INITDIR = $(PREFIX)/share/supervise
 CROSS_COMPILE =
-CC = $(CROSS_COMPILE)gcc
+# SANITIZE builds with clang: gcc's UBSan beside its ASan writes reports to
+# stderr, not into the files UBSAN_OPTIONS names (run.sh reads those)
+CC = $(if $(SANITIZE),clang,$(CROSS_COMPILE)gcc)
 STRIP = $(CROSS_COMPILE)strip
 # CI builds with WERROR=-Werror; a user's older or newer compiler may warn
 # where ours does not (gcc 4.4 of CentOS 6 about {0}), which is no reason
@@ -30,7 +34,15 @@ LDLIBS = -lrt
 # the client links only the shared config code of supervise.c
 LIBFLAGS = -DSUPERVISE_NO_MAIN -Wno-unused-function
 SRC = supervise.c supervise.h
-BUILD = $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
+
+# SANITIZE=1: AddressSanitizer (with LeakSanitizer) and UBSan, any report
+# fatal; VALGRIND=1: line numbers in valgrind's reports.  tests/run.sh turns
+# every report into a FAIL line.
+SANITIZE =
+VALGRIND =
+SANFLAGS = $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -g,$(if $(VALGRIND),-g))
+BUILD = $(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) $(LDLIBS)
 
 # qemu-user for a cross build's tests: qemu-ARCH-static -L /usr/TRIPLET
 TRIPLET = $(CROSS_COMPILE:-=)
@@ -40,24 +52,24 @@ QEMU = $(if $(CROSS_COMPILE),qemu-$(QEMU_ARCH)-static -L /usr/$(TRIPLET))
 all: supervise supervisectl
 
 supervise: $(SRC) build-flags
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ supervise.c $(LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ supervise.c $(LDLIBS)
 
 supervise-lib.o: $(SRC) build-flags
-	$(CC) $(CFLAGS) $(LIBFLAGS) -c -o $@ supervise.c
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LIBFLAGS) -c -o $@ supervise.c
 
 supervisectl: ctl.c supervise.h supervise-lib.o build-flags
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ ctl.c supervise-lib.o $(LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ ctl.c supervise-lib.o $(LDLIBS)
 
 tests/unit: tests/unit.c $(SRC) build-flags
-	$(CC) $(CFLAGS) -Wno-unused-function $(LDFLAGS) -o $@ tests/unit.c $(LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) -Wno-unused-function $(LDFLAGS) -o $@ tests/unit.c $(LDLIBS)
 
 # The command line that built the binaries: rewritten when it changes, so
-# another CC or CROSS_COMPILE builds everything anew
+# another CC, CROSS_COMPILE or SANITIZE builds everything anew
 build-flags: FORCE
 	@printf '%s\n' '$(BUILD)' | cmp -s - $@ || printf '%s\n' '$(BUILD)' >$@
 
 check: all tests/unit
-	QEMU="$(QEMU)" sh tests/run.sh
+	QEMU="$(QEMU)" SANITIZE="$(SANITIZE)" VALGRIND="$(VALGRIND)" sh tests/run.sh
 
 static:
 	$(MAKE) clean

@@ -23,6 +23,10 @@ SUPERVISE=${SUPERVISE:-./supervise}
 SUPERVISECTL=${SUPERVISECTL:-./supervisectl}
 case $SUPERVISE in /*) ;; *) SUPERVISE=$PWD/$SUPERVISE ;; esac
 case $SUPERVISECTL in /*) ;; *) SUPERVISECTL=$PWD/$SUPERVISECTL ;; esac
+# the path the daemon names itself by in messages ("For help, use ... -h"):
+# $SUPERVISE, unless that is run.sh's valgrind wrapper of the real binary
+SUPERVISE_ARGV0=${SUPERVISE_ARGV0:-$SUPERVISE}
+case $SUPERVISE_ARGV0 in /*) ;; *) SUPERVISE_ARGV0=$PWD/$SUPERVISE_ARGV0 ;; esac
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/sv.XXXXXX") || exit 1
 CONF=$T/supervise.conf
@@ -90,6 +94,18 @@ expect_true() {
 
 # ---- waiting -------------------------------------------------------------
 
+# SLOW: the factor for bounds on how soon the daemon starts, answers or
+# acts: 2 under valgrind (VALGRIND=1, see run.sh), which slows it down
+SLOW=1
+[ -n "$VALGRIND" ] && SLOW=2
+
+# NOFILE: prlimit's option for a daemon whose minfds=1000 raises its soft fd
+# limit from 512.  valgrind keeps fds of its own above the soft limit it
+# starts with and lets no program raise it: under valgrind the limit starts
+# at 1024, and the raise is checked by the runs without it (VALGRIND unset).
+NOFILE=--nofile=512:
+[ -n "$VALGRIND" ] && NOFILE=--nofile=1024:
+
 # nap: 20 ms (POSIX sleep takes whole seconds; every sleep here takes less)
 nap() { sleep 0.02 2>/dev/null || sleep 1; }
 
@@ -141,6 +157,13 @@ dead() { ! alive "$1"; }
 
 # wait_dead PID [timeout]
 wait_dead() { until_ok "${2:-5}" dead "$1"; }
+
+# runs PID WORD...: PID has exec'd the command line WORD... (a child under
+# valgrind takes its time between fork and exec)
+runs() {
+	_p=$1; shift
+	[ -n "$_p" ] && [ "$(tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null)" = "$* " ]
+}
 
 # track PID...: remember pids that the trap kills at exit
 track() { TRACKED="$TRACKED $*"; }
@@ -234,8 +257,8 @@ answers() {
 start_cmd() {
 	"$@" >>"$T/daemon.out" 2>&1 &
 	DPID=$!
-	if until_ok 10 answers_or_died && alive "$DPID"; then return 0; fi
-	fail "daemon starts" "socket did not answer within 10 s: $(tail -n 5 "$T/daemon.out")"
+	if until_ok $((10 * SLOW)) answers_or_died && alive "$DPID"; then return 0; fi
+	fail "daemon starts" "socket did not answer within $((10 * SLOW)) s: $(tail -n 5 "$T/daemon.out")"
 	return 1
 }
 
@@ -251,14 +274,14 @@ start_piped() {
 	track "$PIPELINE"
 	DPID=$(daemon_pid "$PIDFILE")
 	track "$DPID"
-	if [ -n "$DPID" ] && until_ok 10 answers_or_died && alive "$DPID"; then return 0; fi
-	fail "daemon starts" "no pidfile or socket within 10 s: $(tail -n 5 "$T/daemon.err")"
+	if [ -n "$DPID" ] && until_ok $((10 * SLOW)) answers_or_died && alive "$DPID"; then return 0; fi
+	fail "daemon starts" "no pidfile or socket within $((10 * SLOW)) s: $(tail -n 5 "$T/daemon.err")"
 	return 1
 }
 
 # daemon_pid FILE: the pid in a pidfile once it is written
 daemon_pid() {
-	until_ok 5 test -s "$1"
+	until_ok $((5 * SLOW)) test -s "$1"
 	cat "$1" 2>/dev/null
 }
 

@@ -8,7 +8,7 @@ run_sv() {
 	ERR=$(cat "$T/err")
 }
 
-HELP="For help, use $SUPERVISE -h"
+HELP="For help, use $SUPERVISE_ARGV0 -h"
 
 # expect_err NAME FIRST-LINE: ERR starts with FIRST-LINE (supervisord's
 # text) and ends with the help line; supervise may add file:line between
@@ -96,7 +96,7 @@ expect_eq "-v: prints the version" 4.2.5 "$OUT"
 
 run_sv -h
 expect_eq "-h: exit 0" 0 "$RC"
-expect_match "-h: usage line" "^Usage: $SUPERVISE \[options\]$" "$OUT"
+expect_match "-h: usage line" "^Usage: $SUPERVISE_ARGV0 \[options\]$" "$OUT"
 expect_match "-h: lists -c" "^-c/--configuration FILENAME -- configuration file path \(searches if not given\)$" "$OUT"
 expect_match "-h: lists -n" "^-n/--nodaemon -- run in the foreground \(same as 'nodaemon=true' in config file\)$" "$OUT"
 

@@ -130,7 +130,7 @@ timeout 10 "$SUPERVISE" -n -c "$CONF" >"$T/big.out" 2>"$T/big.err"
 expect_eq "port=70000: exit 2" 2 "$?"
 expect_eq "port=70000: message" "Error: 70000 is above upper bound (65535)" \
 	"$(head -n 1 "$T/big.err")"
-expect_match "port=70000: help line" "^For help, use $SUPERVISE -h\$" "$(cat "$T/big.err")"
+expect_match "port=70000: help line" "^For help, use $SUPERVISE_ARGV0 -h\$" "$(cat "$T/big.err")"
 expect_true "port=70000: nothing started" test ! -e "$SOCK"
 if is_supervise; then
 	"$SUPERVISE" -t -c "$CONF" >"$T/t.out" 2>&1

@@ -65,7 +65,7 @@ conf <<'EOF'
 command=%(here)s/ansi.sh
 environment=SHARED="from program"
 EOF
-start_cmd prlimit --nofile=512: --nproc=500: "$SUPERVISE" -c "$CONF" || exit 1
+start_cmd prlimit $NOFILE --nproc=500: "$SUPERVISE" -c "$CONF" || exit 1
 wait_state ansi RUNNING
 ctl pid
 expect_eq "nodaemon=true: the daemon stays in the foreground" "$DPID" "$OUT"
@@ -74,7 +74,10 @@ expect_file_contains "logfile=: the main log at the path" "$T/f.log" \
 	"${TS}INFO supervisord started with pid $DPID$"
 expect_true "silent=true: nothing copied to stdout" no_ts "$T/daemon.out"
 expect_file_contains "loglevel=debug: DEBG lines" "$T/f.log" "${TS}DEBG 'ansi' stdout output:$"
-expect_file_contains "minfds=: RLIMIT_NOFILE raised" "$T/f.log" "${TS}INFO Increased RLIMIT_NOFILE limit to 1000$"
+if [ -z "$VALGRIND" ]; then
+	expect_file_contains "minfds=: RLIMIT_NOFILE raised" "$T/f.log" \
+		"${TS}INFO Increased RLIMIT_NOFILE limit to 1000$"
+fi
 expect_file_contains "minprocs=: RLIMIT_NPROC raised" "$T/f.log" "${TS}INFO Increased RLIMIT_NPROC limit to 1000$"
 expect_true "nocleanup=true: the old AUTO log stays" test -e "$T/flogs/old-stdout---fid-abcdefgh.log"
 expect_true "childlogdir= identifier=: AUTO log name" \

@@ -16,7 +16,7 @@ timeout 10 "$SUPERVISE" -n -c "$CONF" >"$T/second.out" 2>"$T/second.err"
 expect_eq "second daemon: exit 2" 2 "$?"
 expect_eq "second daemon: message" \
 	"Error: Another program is already listening on a port that one of our HTTP servers is configured to use.  Shut this program down first before starting supervisord.
-For help, use $SUPERVISE -h" "$(cat "$T/second.err")"
+For help, use $SUPERVISE_ARGV0 -h" "$(cat "$T/second.err")"
 expect_true "second daemon: the first still answers" state_is sleeper "RUNNING +pid $pid,"
 expect_eq "second daemon: pidfile untouched" "$DPID" "$(cat "$PIDFILE")"
 

@@ -70,7 +70,10 @@ if is_supervise; then   # exact timers: no 1-second tick
 	t0=$(log_ms "supervisord started with pid")
 	t1=$(log_ms "spawned: 'ok'")
 	t2=$(log_ms "success: ok ")
-	expect_true "first spawns at once, not a tick later" test $((t1 - t0)) -lt 500
+	# valgrind takes longer to run the first spawn than the tick this tells from
+	if [ -z "$VALGRIND" ]; then
+		expect_true "first spawns at once, not a tick later" test $((t1 - t0)) -lt 500
+	fi
 	expect_true "RUNNING when startsecs is due" test $((t2 - t1)) -ge 900 -a $((t2 - t1)) -lt 1500
 fi
 

@@ -50,9 +50,17 @@ command=sh -c '%(here)s/flood 5000; exec sleep 100'
 stdout_logfile=/dev/stdout
 stdout_logfile_maxbytes=0
 EOF
-start_piped "{ sleep 2; cat > \"$T/late.out\"; }" || exit 1
-sleep 1
+# the reader starts once the flood is over (burst's shell has become the
+# sleep) and the daemon is told to stop, within the 2 s the daemon gives its
+# output at exit.  supervisord, blocked in write() until the reader reads,
+# answers nothing before: its reader starts after 2 s.
+rm -f "$T/go"
+is_supervise || { sleep 2; touch "$T/go"; } &
+start_piped "{ until [ -e '$T/go' ]; do sleep 0.1; done; cat > \"$T/late.out\"; }" || exit 1
+burst_done() { runs "$(pidof_prog burst)" sleep 100; }
+if is_supervise; then until_ok 10 burst_done; else sleep 1; fi
 kill -TERM "$DPID"
+touch "$T/go"
 wait_gone
 # supervisord exits with what the pipe did not take yet (README, difference 9)
 if is_supervise; then
@@ -76,9 +84,15 @@ stdout_logfile_maxbytes=0
 command=sh -c 'sleep 0.2; exit 3'
 startretries=100
 EOF
-start_piped "{ sleep 3; cat > \"$T/splice.out\"; }" || exit 1
-sleep 1.5
+# the reader stalls until the flood is over, crashy has exited and the
+# daemon is told to stop, as above (3 s for supervisord)
+rm -f "$T/go"
+is_supervise || { sleep 3; touch "$T/go"; } &
+start_piped "{ until [ -e '$T/go' ]; do sleep 0.1; done; cat > \"$T/splice.out\"; }" || exit 1
+wide_done() { runs "$(pidof_prog wide)" sleep 100 && wait_log 'exited: crashy'; }
+if is_supervise; then until_ok 10 wide_done; else sleep 1.5; fi
 kill -TERM "$DPID"
+touch "$T/go"
 wait_gone
 # supervisord loses what a full pipe does not take at shutdown
 if is_supervise; then

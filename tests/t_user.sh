@@ -37,6 +37,7 @@ export HOME USER
 start_daemon || exit 1
 wait_state asnobody RUNNING
 P=$(pidof_prog asnobody)
+until_ok 10 runs "$P" /bin/sleep 100
 expect_eq "program user=: uid" "$NOBODY_UID $NOBODY_UID $NOBODY_UID $NOBODY_UID" "$(status_ids "$P" Uid)"
 expect_eq "program user=: gid is the primary group" \
 	"$NOBODY_GID $NOBODY_GID $NOBODY_GID $NOBODY_GID" "$(status_ids "$P" Gid)"
