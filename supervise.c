@@ -315,13 +315,15 @@ static struct {
 	struct logfile *logfiles;   /* the child logs, one per path */
 	int sigpipe[2];
 	int *listenfd;              /* one per server section; -1: not bound */
+	int sparefd;                /* held for a client when every other fd is taken */
+	int64_t accept_after;       /* accept() ran out: listeners rest until then */
 	struct client *clients;
 	pid_t pid;
 	int wrote_pidfile;
 	int64_t lastdielog;         /* "waiting for ... to die", every 3 s */
 	int readyfd;                /* daemonizing: tells the parent we are up */
 } sv = { .log = { .fd = -1 }, .echo = { .fd = -1 }, .sigpipe = { -1, -1 },
-         .readyfd = -1 };
+         .sparefd = -1, .readyfd = -1 };
 
 static void ctl_notify(struct proc *p);
 static void ctl_follow_push(struct proc *p, int stream, const char *s, size_t n);
@@ -6799,12 +6801,45 @@ static struct client *ctl_new(int fd, int srv)
 	return c;
 }
 
+/* One fd is kept in reserve: when every other one is taken, a client still
+ * gets it, so `status` shows what goes wrong.  Taken back when a client
+ * leaves. */
+static void ctl_spare_keep(void)
+{
+	if (sv.sparefd < 0)
+		sv.sparefd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+/* accept() ran out of fds or memory: the client it could not take stays in
+ * the backlog and would wake poll at once, turn after turn, so the
+ * listeners rest for a second and the clients wait.  Said once. */
+static void ctl_accept_rest(int e)
+{
+	if (!sv.accept_after)
+		log_msg(L_WARN, "cannot accept clients: %s; they wait and are retried every "
+		        "second%s", strerror(e), e == EMFILE || e == ENFILE ? " (raise minfds "
+		        "in [supervisord], or the system's limit of open files)" : "");
+	sv.accept_after = now_ms() + 1000;
+}
+
 static void ctl_accept(int lfd, int srv)
 {
 	int fd = accept(lfd, NULL, NULL);
 
-	if (fd < 0)
-		return;
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && sv.sparefd >= 0) {
+		close(sv.sparefd);      /* the reserve serves this one */
+		sv.sparefd = -1;
+		fd = accept(lfd, NULL, NULL);
+	}
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			ctl_accept_rest(errno);
+		return;                 /* EAGAIN, or a connection that failed: gone */
+	}
+	if (sv.accept_after) {
+		log_msg(L_INFO, "clients are accepted again");
+		sv.accept_after = 0;
+	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	ctl_new(fd, srv);
@@ -6849,6 +6884,7 @@ static void ctl_read(struct client *c)
 static void ctl_free(struct client *c)
 {
 	close(c->fd);
+	ctl_spare_keep();
 	strv_free(&c->args);
 	free(c->waiting);
 	free(c->out);
@@ -7095,12 +7131,12 @@ static void watch_build(struct watch *w)
 {
 	struct logfile *lf;
 	struct client *c;
-	int i, s;
+	int i, s, rest = sv.accept_after > now_ms();   /* see ctl_accept_rest */
 
 	w->n = 0;
 	w->procgen = sv.procgen;
 	watch_add(w, sv.sigpipe[0], POLLIN, NULL, -1);
-	for (i = 0; sv.listenfd && i < sv.cf.nservers; i++)
+	for (i = 0; !rest && sv.listenfd && i < sv.cf.nservers; i++)
 		if (sv.listenfd[i] >= 0)
 			watch_add(w, sv.listenfd[i], POLLIN, NULL, -3 - i);
 	for (c = sv.clients; c; c = c->next)   /* no POLLIN after EOF (it would spin) */
@@ -7246,6 +7282,8 @@ static void loop_run(void)
 		next = min_due(loop_next_due(), ctl_wait_report(now));
 		if (sv.mood != M_RUNNING)
 			next = min_due(next, sv.lastdielog + 3000);
+		if (sv.accept_after > now)
+			next = min_due(next, sv.accept_after);
 		watch_build(&w);
 		if (poll(w.fds, (nfds_t)w.n, poll_timeout(next, now)) > 0)
 			watch_handle(&w);
@@ -7592,6 +7630,7 @@ static void daemon_exit(void)
 	cfg_free(&sv.cf);
 	close(sv.sigpipe[0]);
 	close(sv.sigpipe[1]);
+	close(sv.sparefd);
 	exit(0);
 }
 
@@ -7944,6 +7983,7 @@ int main(int argc, char **argv)
 		usage_error("cannot make the signal pipe: %s", strerror(errno));
 	fcntl(sv.sigpipe[0], F_SETFL, O_NONBLOCK);
 	fcntl(sv.sigpipe[1], F_SETFL, O_NONBLOCK);
+	ctl_spare_keep();
 	loop_signals_install();
 	if (daemon_realize(err, sizeof err) < 0)
 		usage_error("%s", err);
