@@ -85,7 +85,7 @@ spawn_fails() {
 	expect_true "$3: idle still runs" alive "$IDLE"
 }
 
-# ---- no process left: fork fails with EAGAIN --------------------------------
+# ---- no process left: fork fails with EAGAIN ------------------------------
 NPROC0=$(soft nproc)
 soft nproc 1
 spawn_fails forks "Too many processes in process table to spawn 'forks'" "RLIMIT_NPROC"
@@ -94,14 +94,14 @@ ctl start forks
 expect_eq "RLIMIT_NPROC raised again: start works" "forks: started" "$OUT"
 expect_true "RLIMIT_NPROC raised again: RUNNING" wait_state forks RUNNING
 
-# ---- one fd left: enough for a client, not for a process's pipes ---------
+# ---- one fd left: enough for a client, not for a process's pipes ----------
 NOFILE0=$(soft nofile)
 FD0=$(fds)
 FREE=$(lowest_free)
 soft nofile $((FREE + 1))
 spawn_fails files "too many open files to spawn 'files'" "RLIMIT_NOFILE"
 
-# ---- no fd left at all: clients wait, the daemon does not spin -------------
+# ---- no fd left at all: clients wait, the daemon does not spin ------------
 soft nofile "$FREE"
 if is_supervise; then
 	ctl status
