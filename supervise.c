@@ -4559,19 +4559,27 @@ static void proc_running(struct proc *p)
 	            "stayed up for > than %d seconds (startsecs)", p->cf->name, p->cf->startsecs);
 }
 
+/* Did p's child exit within startsecs (a failed start)?  when is the stamp
+ * of the first SIGCHLD since the last reap: it may be older than this
+ * child, which was spawned in the meantime and exited after that. */
+static int exit_too_quick(const struct proc *p, int64_t when)
+{
+	int64_t ran = when > p->laststart ? when - p->laststart : 0;
+
+	return p->state == ST_STARTING && ran < (int64_t)p->cf->startsecs * 1000;
+}
+
 /* The child p was reaped with wait status `status`; it had exited by
  * monotonic ms `when` (spec 2.2). */
 static void proc_exited(struct proc *p, int status, int64_t when)
 {
-	int es, quick = 0;
+	int es, quick = exit_too_quick(p, when);
 	const char *how = exit_describe(status, &es);
 	const char *name = p->cf->name;
 
 	out_drain(p, 0);
 	p->pid = 0;
 	p->stopwall = time(NULL);   /* status shows when it was last reaped */
-	if (p->state == ST_STARTING)
-		quick = when - p->laststart < (int64_t)p->cf->startsecs * 1000;
 	if (p->state == ST_STOPPING) {
 		p->exitstatus = es;
 		proc_change(p, ST_STOPPED, exit_expected(p, es) ? L_INFO : L_WARN,
