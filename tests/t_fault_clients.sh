@@ -110,7 +110,7 @@ for f in "$T"/slow/*; do
 	if complete "$(sed '$d' "$f")" && tail -n 1 "$f" | grep -Eq '^\.[03]$'; then slow=$((slow + 1))
 	else slowbad=$((slowbad + 1)); fi
 done
-expect_true "byte-by-byte clients: $slow complete, $slowbad not" test $slowbad = 0 -a $slow -ge 3
+expect_true "byte-by-byte clients: $slow complete, $slowbad not" test $slowbad = 0 -a $slow -ge 1
 
 # each process restarts about once a second (the spawn throttle)
 echo "churn spawns during ${SECS}+ s of hostile clients: $((S1 - S0))"
