@@ -12,6 +12,8 @@ KILLS=1000
 # under valgrind a fork costs the daemon some 170 ms (measured): 1000
 # spawns would take 3 of the 5 minutes a test has there
 [ -n "$VALGRIND" ] && KILLS=400
+# supervisord restarts some 5 processes a second here: 200 s for 1000
+is_supervise || KILLS=200
 conf_base
 conf <<'EOF'
 [program:storm]
