@@ -315,13 +315,15 @@ static struct {
 	struct logfile *logfiles;   /* the child logs, one per path */
 	int sigpipe[2];
 	int *listenfd;              /* one per server section; -1: not bound */
+	int sparefd;                /* held for a client when every other fd is taken */
+	int64_t accept_after;       /* accept() ran out: listeners rest until then */
 	struct client *clients;
 	pid_t pid;
 	int wrote_pidfile;
 	int64_t lastdielog;         /* "waiting for ... to die", every 3 s */
 	int readyfd;                /* daemonizing: tells the parent we are up */
 } sv = { .log = { .fd = -1 }, .echo = { .fd = -1 }, .sigpipe = { -1, -1 },
-         .readyfd = -1 };
+         .sparefd = -1, .readyfd = -1 };
 
 static void ctl_notify(struct proc *p);
 static void ctl_follow_push(struct proc *p, int stream, const char *s, size_t n);
@@ -4559,19 +4561,27 @@ static void proc_running(struct proc *p)
 	            "stayed up for > than %d seconds (startsecs)", p->cf->name, p->cf->startsecs);
 }
 
+/* Did p's child exit within startsecs (a failed start)?  when is the stamp
+ * of the first SIGCHLD since the last reap: it may be older than this
+ * child, which was spawned in the meantime and exited after that. */
+static int exit_too_quick(const struct proc *p, int64_t when)
+{
+	int64_t ran = when > p->laststart ? when - p->laststart : 0;
+
+	return p->state == ST_STARTING && ran < (int64_t)p->cf->startsecs * 1000;
+}
+
 /* The child p was reaped with wait status `status`; it had exited by
  * monotonic ms `when` (spec 2.2). */
 static void proc_exited(struct proc *p, int status, int64_t when)
 {
-	int es, quick = 0;
+	int es, quick = exit_too_quick(p, when);
 	const char *how = exit_describe(status, &es);
 	const char *name = p->cf->name;
 
 	out_drain(p, 0);
 	p->pid = 0;
 	p->stopwall = time(NULL);   /* status shows when it was last reaped */
-	if (p->state == ST_STARTING)
-		quick = when - p->laststart < (int64_t)p->cf->startsecs * 1000;
 	if (p->state == ST_STOPPING) {
 		p->exitstatus = es;
 		proc_change(p, ST_STOPPED, exit_expected(p, es) ? L_INFO : L_WARN,
@@ -6801,12 +6811,45 @@ static struct client *ctl_new(int fd, int srv)
 	return c;
 }
 
+/* One fd is kept in reserve: when every other one is taken, a client still
+ * gets it, so `status` shows what goes wrong.  Taken back when a client
+ * leaves. */
+static void ctl_spare_keep(void)
+{
+	if (sv.sparefd < 0)
+		sv.sparefd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+/* accept() ran out of fds or memory: the client it could not take stays in
+ * the backlog and would wake poll at once, turn after turn, so the
+ * listeners rest for a second and the clients wait.  Said once. */
+static void ctl_accept_rest(int e)
+{
+	if (!sv.accept_after)
+		log_msg(L_WARN, "cannot accept clients: %s; they wait and are retried every "
+		        "second%s", strerror(e), e == EMFILE || e == ENFILE ? " (raise minfds "
+		        "in [supervisord], or the system's limit of open files)" : "");
+	sv.accept_after = now_ms() + 1000;
+}
+
 static void ctl_accept(int lfd, int srv)
 {
 	int fd = accept(lfd, NULL, NULL);
 
-	if (fd < 0)
-		return;
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && sv.sparefd >= 0) {
+		close(sv.sparefd);      /* the reserve serves this one */
+		sv.sparefd = -1;
+		fd = accept(lfd, NULL, NULL);
+	}
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			ctl_accept_rest(errno);
+		return;                 /* EAGAIN, or a connection that failed: gone */
+	}
+	if (sv.accept_after) {
+		log_msg(L_INFO, "clients are accepted again");
+		sv.accept_after = 0;
+	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	ctl_new(fd, srv);
@@ -6851,6 +6894,7 @@ static void ctl_read(struct client *c)
 static void ctl_free(struct client *c)
 {
 	close(c->fd);
+	ctl_spare_keep();
 	strv_free(&c->args);
 	free(c->waiting);
 	free(c->out);
@@ -7097,12 +7141,12 @@ static void watch_build(struct watch *w)
 {
 	struct logfile *lf;
 	struct client *c;
-	int i, s;
+	int i, s, rest = sv.accept_after > now_ms();   /* see ctl_accept_rest */
 
 	w->n = 0;
 	w->procgen = sv.procgen;
 	watch_add(w, sv.sigpipe[0], POLLIN, NULL, -1);
-	for (i = 0; sv.listenfd && i < sv.cf.nservers; i++)
+	for (i = 0; !rest && sv.listenfd && i < sv.cf.nservers; i++)
 		if (sv.listenfd[i] >= 0)
 			watch_add(w, sv.listenfd[i], POLLIN, NULL, -3 - i);
 	for (c = sv.clients; c; c = c->next)   /* no POLLIN after EOF (it would spin) */
@@ -7248,6 +7292,8 @@ static void loop_run(void)
 		next = min_due(loop_next_due(), ctl_wait_report(now));
 		if (sv.mood != M_RUNNING)
 			next = min_due(next, sv.lastdielog + 3000);
+		if (sv.accept_after > now)
+			next = min_due(next, sv.accept_after);
 		watch_build(&w);
 		if (poll(w.fds, (nfds_t)w.n, poll_timeout(next, now)) > 0)
 			watch_handle(&w);
@@ -7594,6 +7640,7 @@ static void daemon_exit(void)
 	cfg_free(&sv.cf);
 	close(sv.sigpipe[0]);
 	close(sv.sigpipe[1]);
+	close(sv.sparefd);
 	exit(0);
 }
 
@@ -7946,6 +7993,7 @@ int main(int argc, char **argv)
 		usage_error("cannot make the signal pipe: %s", strerror(errno));
 	fcntl(sv.sigpipe[0], F_SETFL, O_NONBLOCK);
 	fcntl(sv.sigpipe[1], F_SETFL, O_NONBLOCK);
+	ctl_spare_keep();
 	loop_signals_install();
 	if (daemon_realize(err, sizeof err) < 0)
 		usage_error("%s", err);

@@ -9,10 +9,12 @@
  *                                 hold HOLD ms, then read until EOF or DRAIN
  *                                 ms of silence; prints
  *                                 "written=W endlines=E dropped=0|1"
- *   rawclient many SOCK N LINE    connect N clients first, then send LINE on
- *                                 each and read them all at once; prints
- *                                 "complete=C of N" (a reply is complete at
- *                                 its end line); exit 0 if C = N
+ *   rawclient many SOCK N LINE [MS]
+ *                                 connect N clients first, then send LINE on
+ *                                 each and read them all at once, for at
+ *                                 most MS ms (10000); prints "complete=C of
+ *                                 N" (a reply is complete at its end line);
+ *                                 exit 0 if C = N
  *   rawclient churn SOCK N        connect and close N times; prints "ok=K"
  */
 #include <errno.h>
@@ -156,7 +158,7 @@ static int do_noread(const char *sock, int count, int hold, int dr)
 	return 0;
 }
 
-static int do_many(const char *sock, int n, const char *line)
+static int do_many(const char *sock, int n, const char *line, int ms)
 {
 	int *fd = calloc(n, sizeof *fd), i, done = 0, open_ = 0;
 	struct lines *l = calloc(n, sizeof *l);
@@ -176,7 +178,7 @@ static int do_many(const char *sock, int n, const char *line)
 			close(fd[i]);
 			fd[i] = -1;
 		}
-	end = now_ms() + 10000;
+	end = now_ms() + ms;
 	while (done < n && now_ms() < end) {
 		int k = 0;
 		for (i = 0; i < n; i++) {
@@ -233,8 +235,8 @@ int main(int argc, char **argv)
 		return do_send(argv[2], atoi(argv[3]));
 	if (argc == 6 && !strcmp(argv[1], "noread"))
 		return do_noread(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
-	if (argc == 5 && !strcmp(argv[1], "many"))
-		return do_many(argv[2], atoi(argv[3]), argv[4]);
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "many"))
+		return do_many(argv[2], atoi(argv[3]), argv[4], argc == 6 ? atoi(argv[5]) : 10000);
 	if (argc == 4 && !strcmp(argv[1], "churn"))
 		return do_churn(argv[2], atoi(argv[3]));
 	fprintf(stderr, "usage: rawclient send|noread|many|churn SOCK ...\n");

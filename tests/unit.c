@@ -968,6 +968,26 @@ static void test_output(void)
 	free(c.buf);
 }
 
+/* A failed start is an exit within startsecs, timed by the stamp of the
+ * first SIGCHLD since the last reap, which may be older than the child. */
+static void test_quick_exit(void)
+{
+	struct pconf pc = { .name = "x" };
+	struct proc p = { .cf = &pc, .state = ST_STARTING, .laststart = 10000 };
+
+	pc.startsecs = 1;
+	eqi("exit 500 ms after the spawn, startsecs=1: too quick", exit_too_quick(&p, 10500), 1);
+	eqi("exit 1000 ms after the spawn, startsecs=1: not", exit_too_quick(&p, 11000), 0);
+	eqi("stamp before the spawn, startsecs=1: too quick", exit_too_quick(&p, 9000), 1);
+	pc.startsecs = 0;
+	eqi("exit at the spawn, startsecs=0: not too quick", exit_too_quick(&p, 10000), 0);
+	eqi("stamp before the spawn, startsecs=0: not too quick (an older child's "
+	    "SIGCHLD)", exit_too_quick(&p, 9000), 0);
+	p.state = ST_RUNNING;
+	pc.startsecs = 1;
+	eqi("RUNNING: never too quick", exit_too_quick(&p, 10500), 0);
+}
+
 int main(void)
 {
 	extern char **environ;
@@ -991,6 +1011,7 @@ int main(void)
 	test_ctl();
 	test_misc();
 	test_output();
+	test_quick_exit();
 	printf("# %d failed\n", nfail);
 	return nfail ? 1 : 0;
 }
