@@ -12,7 +12,7 @@
  *   8. groups         priorities, shutdown order, reload (grp_*)
  *   9. control        the text protocol of supervise.h (ctl_*)
  *  10. event loop     signals, deadlines, poll (loop_*)
- *  11. main           options, daemonizing, start-up
+ *  11. main           options, daemonizing, the state file, start-up
  *
  * Helpers never print or exit: they return -1 and fill an error buffer the
  * caller owns.  Time for timers is CLOCK_MONOTONIC in milliseconds; wall
@@ -75,6 +75,68 @@
 #if defined(__linux__) && !defined(F_SETPIPE_SZ)
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
+#endif
+
+/* What the kernel says of another process: enough to find what a killed
+ * daemon left running and to tell it from a process that took its pid.
+ * Linux reads /proc; elsewhere nothing is known. */
+struct pinfo {
+	char state;                 /* 'Z', 'X', 'x': dead, not reaped yet */
+	long ppid, pgrp, sid;
+	unsigned long long start;   /* clock ticks after boot: a new pid, a new start */
+};
+
+#ifdef __linux__
+/* /proc/PID/stat; -1 with errno ENOENT when no such process is there. */
+static int pinfo_read(long pid, struct pinfo *pi)
+{
+	char path[32], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	/* the name in parentheses may hold spaces and ')': fields 3 (state) to
+	 * 6 (session), then 22 (start time), follow the last ')' */
+	if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %c %ld %ld %ld %*s %*s %*s %*s %*s %*s "
+	    "%*s %*s %*s %*s %*s %*s %*s %*s %*s %llu", &pi->state, &pi->ppid, &pi->pgrp,
+	    &pi->sid, &pi->start) != 5) {
+		errno = ENOENT;         /* it went away while we read */
+		return -1;
+	}
+	return 0;
+}
+
+/* The kernel's boot id: pids and start times count within one boot. */
+static void boot_id(char *buf, size_t len)
+{
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, " \n")] = '\0';
+	if (!*buf)
+		snprintf(buf, len, "-");
+}
+#else
+static int pinfo_read(long pid, struct pinfo *pi)
+{
+	(void)pid;
+	(void)pi;
+	errno = ENOSYS;
+	return -1;
+}
+
+static void boot_id(char *buf, size_t len)
+{
+	snprintf(buf, len, "-");
+}
 #endif
 
 #define ERRLEN      1024        /* error buffers handed to helpers */
@@ -281,6 +343,8 @@ struct proc {
 	int stdin_fd;               /* write end of its stdin */
 	char *username;             /* user='s name for initgroups, looked up with the
 	                               group, not in the loop (user= may be a number) */
+	long long pidstart;         /* the kernel's start time of pid (struct pinfo),
+	                               for the state file; -1: unknown */
 };
 
 struct procgroup {
@@ -318,6 +382,9 @@ static struct {
 	struct client *clients;
 	pid_t pid;
 	int wrote_pidfile;
+	char bootid[40];            /* the kernel's boot id, for the state file; "-": unknown */
+	int statedirty;             /* a child was spawned or reaped: write the state file */
+	int statefail;              /* errno of the state file write that failed; said once */
 	int64_t lastdielog;         /* "waiting for ... to die", every 3 s */
 	int readyfd;                /* daemonizing: tells the parent we are up */
 } sv = { .log = { .fd = -1 }, .echo = { .fd = -1 }, .sigpipe = { -1, -1 },
@@ -4567,6 +4634,7 @@ static void proc_exited(struct proc *p, int status, int64_t when)
 
 	out_drain(p, 0);
 	p->pid = 0;
+	sv.statedirty = 1;
 	p->stopwall = time(NULL);   /* status shows when it was last reaped */
 	if (p->state == ST_STARTING)
 		quick = when - p->laststart < (int64_t)p->cf->startsecs * 1000;
@@ -4851,6 +4919,15 @@ static void close_kid_ends(int kid[3])
 		close(kid[2]);
 }
 
+/* The kernel's start time of pid, or -1 where it cannot be known.  Read
+ * after fork: the child is ours until we reap it, so it is this child's. */
+static long long pid_start(pid_t pid)
+{
+	struct pinfo pi;
+
+	return pinfo_read(pid, &pi) == 0 ? (long long)pi.start : -1;
+}
+
 /* fork with every signal blocked, so the child never runs our handler;
  * the parent's mask comes back as it was. */
 static pid_t fork_quietly(void)
@@ -4909,6 +4986,8 @@ static void proc_spawn(struct proc *p)
 		goto out;
 	}
 	p->pid = pid;
+	p->pidstart = pid_start(pid);
+	sv.statedirty = 1;
 	proc_spawnerr(p, NULL);
 	proc_change(p, ST_STARTING, L_INFO, "spawned: '%s' with pid %ld", p->cf->name, (long)pid);
 out:
@@ -7214,6 +7293,7 @@ static void loop_flush_output(int ms)
 
 static void daemon_reload_finish(void);
 static void daemon_exit(void);
+static void state_save(void);
 
 /* Milliseconds until next, for poll: -1 (forever) with no deadline. */
 static int poll_timeout(int64_t next, int64_t now)
@@ -7246,6 +7326,8 @@ static void loop_run(void)
 		next = min_due(loop_next_due(), ctl_wait_report(now));
 		if (sv.mood != M_RUNNING)
 			next = min_due(next, sv.lastdielog + 3000);
+		if (sv.statedirty)
+			state_save();
 		watch_build(&w);
 		if (poll(w.fds, (nfds_t)w.n, poll_timeout(next, now)) > 0)
 			watch_handle(&w);
@@ -7432,6 +7514,96 @@ static void pidfile_remove(void)
 	sv.wrote_pidfile = 0;
 }
 
+/* ---- the state file: what a killed daemon left running ---- */
+
+/* A daemon killed with SIGKILL cannot stop its children.  The next one on
+ * the same pidfile finds them in <pidfile>.state and stops them before it
+ * starts anything, so that no program runs twice.  The pidfile names the
+ * instance (two daemons on one box need two pidfiles), exists with and
+ * without nodaemon, and lies where the daemon writes after dropping
+ * privileges.  The file:
+ *
+ *     supervise-state 1 DAEMON-PID SESSION-ID BOOT-ID
+ *     PID START-TIME NAME              one line per live child
+ *
+ * PID is also the child's process group; START-TIME is the kernel's (a pid
+ * that another process took has another one), "-" where it is unknown.
+ * The file is replaced (a temp file, renamed) in the loop turn after a child
+ * is spawned or reaped, never on a timer, and removed when none is left. */
+#define STATE_MAGIC "supervise-state 1"
+
+static char *state_path(void)
+{
+	return xasprintf("%s.state", sv.cf.pidfile);
+}
+
+/* Write n bytes of text to path through path.tmp and a rename, so that a
+ * daemon killed halfway leaves the old file, never half a new one.
+ * Returns 0 or an errno. */
+static int file_replace(const char *path, const char *text, size_t n)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	ssize_t w;
+	int fd, e = 0;
+
+	unlink(tmp);                /* left by a daemon killed while writing */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		e = errno;
+	else if ((w = write(fd, text, n)) != (ssize_t)n)
+		e = w < 0 ? errno : ENOSPC;
+	if (fd >= 0 && close(fd) < 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) < 0)
+		e = errno;
+	if (e && fd >= 0)
+		unlink(tmp);
+	free(tmp);
+	return e;
+}
+
+/* A failed write is said once, and once more when it works again; the
+ * children and the daemon go on either way. */
+static void state_said(const char *path, int e)
+{
+	if (e && !sv.statefail)
+		log_msg(L_WARN, "cannot write %s: %s; if supervise is killed, the next one will "
+		        "not find the programs it leaves running", path, strerror(e));
+	else if (!e && sv.statefail)
+		log_msg(L_INFO, "%s works again", path);
+	sv.statefail = e;
+}
+
+/* Write the live children to the state file, or remove it when none is. */
+static void state_save(void)
+{
+	struct sbuf b = { 0 };
+	char *path = state_path();
+	int i, n = 0, e = 0;
+
+	sv.statedirty = 0;
+	sb_addf(&b, STATE_MAGIC " %ld %ld %s\n", (long)sv.pid, (long)getsid(0), sv.bootid);
+	for (i = 0; i < sv.nprocs; i++) {
+		const struct proc *p = sv.procs[i];
+		if (!p->pid)
+			continue;
+		sb_addf(&b, "%ld ", (long)p->pid);
+		if (p->pidstart < 0)
+			sb_adds(&b, "- ");
+		else
+			sb_addf(&b, "%lld ", p->pidstart);
+		sb_addf(&b, "%s\n", proc_namespec(p));
+		n++;
+	}
+	if (n)
+		e = file_replace(path, b.p, b.n);
+	else if (unlink(path) < 0 && errno != ENOENT)
+		e = errno;
+	state_said(path, e);
+	free(b.p);
+	free(path);
+}
+
 static void note_push(struct config *cf, enum level lv, char *text)
 {
 	cf->notes = xrealloc(cf->notes, (size_t)(cf->nnotes + 1) * sizeof *cf->notes);
@@ -7536,6 +7708,7 @@ static void daemon_release(void)
 {
 	srv_close_all();
 	pidfile_remove();
+	state_save();               /* removes it, unless a child could not be stopped */
 	grp_free_all();
 	log_close();
 }
@@ -7952,6 +8125,7 @@ int main(int argc, char **argv)
 	sv.pid = getpid();
 	pidfile_write();
 	log_msg(L_INFO, "supervisord started with pid %ld", (long)sv.pid);
+	boot_id(sv.bootid, sizeof sv.bootid);
 	daemon_ready();
 	loop_run();
 	return 0;
