@@ -79,12 +79,15 @@
 
 /* What the kernel says of another process: enough to find what a killed
  * daemon left running and to tell it from a process that took its pid.
- * Linux reads /proc; elsewhere nothing is known. */
+ * Linux reads /proc; elsewhere nothing is known, so leftovers are only
+ * reported, never stopped (see leftover_classify). */
 struct pinfo {
 	char state;                 /* 'Z', 'X', 'x': dead, not reaped yet */
 	long ppid, pgrp, sid;
 	unsigned long long start;   /* clock ticks after boot: a new pid, a new start */
 };
+
+#define pinfo_dead(pi) ((pi)->state && strchr("ZXx", (pi)->state))
 
 #ifdef __linux__
 /* /proc/PID/stat; -1 with errno ENOENT when no such process is there. */
@@ -111,6 +114,28 @@ static int pinfo_read(long pid, struct pinfo *pi)
 	return 0;
 }
 
+/* Does a process of group pgid in session sid still run?  A zombie does
+ * not: where nobody reaps orphans (PID 1 in many containers), a killed
+ * group stays in the process table. */
+static int pgrp_running(long pgid, long sid)
+{
+	struct pinfo pi;
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	if (kill((pid_t)-pgid, 0) < 0 && errno == ESRCH)
+		return 0;
+	if (!(d = opendir("/proc")))
+		return 1;
+	while (!found && (de = readdir(d)))
+		found = isdigit((unsigned char)de->d_name[0])
+		        && pinfo_read(atol(de->d_name), &pi) == 0 && pi.pgrp == pgid
+		        && pi.sid == sid && !pinfo_dead(&pi);
+	closedir(d);
+	return found;
+}
+
 /* The kernel's boot id: pids and start times count within one boot. */
 static void boot_id(char *buf, size_t len)
 {
@@ -131,6 +156,12 @@ static int pinfo_read(long pid, struct pinfo *pi)
 	(void)pi;
 	errno = ENOSYS;
 	return -1;
+}
+
+static int pgrp_running(long pgid, long sid)
+{
+	(void)sid;
+	return kill((pid_t)-pgid, 0) == 0 || errno == EPERM;
 }
 
 static void boot_id(char *buf, size_t len)
@@ -7531,6 +7562,7 @@ static void pidfile_remove(void)
  * The file is replaced (a temp file, renamed) in the loop turn after a child
  * is spawned or reaped, never on a timer, and removed when none is left. */
 #define STATE_MAGIC "supervise-state 1"
+#define LEFTOVER_GRACE 5000     /* ms after SIGKILL before a leftover is given up */
 
 static char *state_path(void)
 {
@@ -7601,6 +7633,248 @@ static void state_save(void)
 		e = errno;
 	state_said(path, e);
 	free(b.p);
+	free(path);
+}
+
+/* The state file a previous daemon left, or NULL: none, or not one to
+ * trust (said why).  Only a regular file of our own user is read: anyone
+ * else who could write it could make us kill any process. */
+static char *state_read(const char *path)
+{
+	struct sbuf b = { 0 };
+	char buf[4096];
+	struct stat st;
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0) {
+		if (errno != ENOENT)
+			log_msg(L_WARN, "cannot read %s: %s; what a killed supervise left running "
+			        "is not looked for", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+		log_msg(L_WARN, "ignoring %s: not a regular file of uid %ld", path, (long)geteuid());
+	else
+		while ((n = read(fd, buf, sizeof buf)) > 0)
+			sb_addn(&b, buf, (size_t)n);
+	close(fd);
+	if (n < 0)
+		log_msg(L_WARN, "cannot read %s: %s", path, strerror(errno));
+	if (n < 0 || !b.p) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}
+
+/* The first line of a state file: the daemon that wrote it. */
+struct statehdr {
+	long pid, sid;              /* the daemon and its session: its children's */
+	char boot[40];
+	int sure;                   /* the same boot, known: pids and start times compare */
+};
+
+/* Read the header line.  -1 (said why) for a file to ignore: not ours, or
+ * from an earlier boot, whose pids are other processes now. */
+static int state_header(const char *line, const char *path, struct statehdr *h)
+{
+	if (!line || sscanf(line, STATE_MAGIC " %ld %ld %39s", &h->pid, &h->sid, h->boot) != 3) {
+		log_msg(L_WARN, "ignoring %s: not a state file of supervise", path);
+		return -1;
+	}
+	if (strcmp(h->boot, "-") != 0 && strcmp(sv.bootid, "-") != 0
+	    && strcmp(h->boot, sv.bootid) != 0) {
+		log_msg(L_DEBG, "ignoring %s: written before the last boot", path);
+		return -1;
+	}
+	h->sure = strcmp(h->boot, "-") != 0 && strcmp(h->boot, sv.bootid) == 0;
+	return 0;
+}
+
+/* A process group that a previous daemon left running, while it is stopped. */
+struct leftover {
+	long pid;                   /* the group, and its leader's pid */
+	long long start;            /* the leader's start time; -1: unknown */
+	const char *name;
+	long sid;                   /* the previous daemon's session: the group's */
+	int64_t due;                /* SIGKILL at this time; after it, giving up */
+	int killed;
+};
+
+enum lo_kind { LO_GONE, LO_STOP, LO_REUSED, LO_DAEMON, LO_UNSURE };
+
+/* What became of a group the state file names.  Ours to stop only when we
+ * are sure: its leader has the start time written down (not a process that
+ * took the pid) and is no child of the daemon that wrote the file (that one
+ * still runs), or the leader is gone and the group lives on in the daemon's
+ * session (a group id is not reused while the group exists).  Without a
+ * boot id, start time or /proc, a group that seems alive is only reported. */
+static enum lo_kind leftover_classify(const struct leftover *l, const struct statehdr *h)
+{
+	struct pinfo pi;
+
+	if (pinfo_read(l->pid, &pi) == 0) {
+		if (pinfo_dead(&pi) && !pgrp_running(l->pid, l->sid))
+			return LO_GONE;
+		if (!h->sure || l->start < 0)
+			return LO_UNSURE;
+		if ((long long)pi.start != l->start)
+			return LO_REUSED;
+		return pi.ppid == h->pid ? LO_DAEMON : LO_STOP;
+	}
+	if (errno == ENOENT && h->sure)
+		return pgrp_running(l->pid, l->sid) ? LO_STOP : LO_GONE;
+	return kill((pid_t)l->pid, 0) == 0 || errno == EPERM || pgrp_running(l->pid, l->sid)
+	       ? LO_UNSURE : LO_GONE;
+}
+
+/* The leader is still the process the state file names. */
+static int leftover_leader(const struct leftover *l)
+{
+	struct pinfo pi;
+
+	return pinfo_read(l->pid, &pi) == 0 && !pinfo_dead(&pi)
+	       && (long long)pi.start == l->start;
+}
+
+static int leftover_running(const struct leftover *l)
+{
+	return leftover_leader(l) || pgrp_running(l->pid, l->sid);
+}
+
+/* Signal the whole group; the leader alone if it left its group.  0, or
+ * -1 with errno (gone already is no error). */
+static int leftover_signal(const struct leftover *l, int sig)
+{
+	int r = kill((pid_t)-l->pid, sig);
+
+	if (r < 0 && errno == ESRCH && leftover_leader(l))
+		r = kill((pid_t)l->pid, sig);
+	return r < 0 && errno != ESRCH ? -1 : 0;
+}
+
+/* Send a leftover its program's stopsignal (SIGTERM for a program no longer
+ * configured) and set its SIGKILL deadline.  0, or -1 if it cannot be
+ * signalled (said). */
+static int leftover_begin(struct leftover *l)
+{
+	struct procgroup *g;
+	struct proc *p;
+	int sig = SIGTERM, secs = 10;
+
+	if (ctl_resolve(l->name, &g, &p) == T_PROC) {  /* else supervisord's defaults */
+		sig = p->cf->stopsignal;
+		secs = p->cf->stopwaitsecs > 0 ? p->cf->stopwaitsecs : 0;
+	}
+	log_msg(L_WARN, "stopping leftover '%s' (pid %ld) of a previous supervise that did not "
+	        "exit cleanly: %s to its process group", l->name, l->pid, sig_name(sig));
+	l->due = now_ms() + (int64_t)secs * 1000;
+	if (leftover_signal(l, sig) == 0)
+		return 0;
+	log_msg(L_ERRO, "cannot stop leftover '%s' (pid %ld): %s", l->name, l->pid,
+	        strerror(errno));
+	return -1;
+}
+
+/* One look at a leftover being stopped: 1 once it is gone or given up. */
+static int leftover_check(struct leftover *l, int64_t now)
+{
+	if (!leftover_running(l)) {
+		log_msg(L_INFO, "stopped leftover '%s' (pid %ld)", l->name, l->pid);
+		return 1;
+	}
+	if (now < l->due)
+		return 0;
+	if (l->killed) {
+		log_msg(L_ERRO, "leftover '%s' (pid %ld) is still there %d s after SIGKILL; "
+		        "supervise goes on without it", l->name, l->pid, LEFTOVER_GRACE / 1000);
+		return 1;
+	}
+	log_msg(L_WARN, "killing leftover '%s' (pid %ld) with SIGKILL", l->name, l->pid);
+	l->killed = 1;
+	l->due = now + LEFTOVER_GRACE;
+	leftover_signal(l, SIGKILL);
+	return 0;
+}
+
+/* Wait until every leftover is gone or given up.  They are not our
+ * children, so no SIGCHLD says when: look every 50 ms.  This runs once, at
+ * start-up, before the loop serves anyone. */
+static void leftover_wait(struct leftover *l, int n)
+{
+	int i, left = n;
+
+	while (left > 0) {
+		int64_t now = now_ms();
+		for (i = 0; i < n; i++)
+			if (l[i].pid && leftover_check(&l[i], now)) {
+				l[i].pid = 0;
+				left--;
+			}
+		if (left)
+			poll(NULL, 0, 50);
+	}
+}
+
+/* One line of the state file: a group to stop (1, in *l), or one to leave
+ * alone (0, said why when it may matter). */
+static int leftover_take(char *line, const struct statehdr *h, struct leftover *l)
+{
+	char start[24];
+	int off = 0;
+
+	/* pid 0, 1 and what wraps around in a pid_t would signal the wrong group */
+	if (sscanf(line, "%ld %23s %n", &l->pid, start, &off) != 2 || !line[off]
+	    || l->pid < 2 || l->pid > INT_MAX)
+		return 0;
+	l->name = line + off;
+	l->start = strcmp(start, "-") == 0 ? -1 : strtoll(start, NULL, 10);
+	l->sid = h->sid;
+	l->killed = 0;
+	switch (leftover_classify(l, h)) {
+	case LO_STOP:
+		return leftover_begin(l) == 0;
+	case LO_DAEMON:
+		log_msg(L_WARN, "leaving '%s' (pid %ld) alone: it belongs to supervise pid %ld, "
+		        "which still runs with pidfile %s; give each supervise its own pidfile",
+		        l->name, l->pid, h->pid, sv.cf.pidfile);
+		break;
+	case LO_UNSURE:
+		log_msg(L_WARN, "leaving '%s' (pid %ld) alone: a previous supervise may have left "
+		        "it running, but this system cannot tell it from a process that took its "
+		        "pid; stop it by hand if it is", l->name, l->pid);
+		break;
+	case LO_REUSED:
+		log_msg(L_DEBG, "pid %ld of leftover '%s' is another process now", l->pid, l->name);
+		break;
+	case LO_GONE:
+		break;
+	}
+	return 0;
+}
+
+/* Before anything starts: stop what a killed daemon of this pidfile left
+ * running, and log that we did.  The first turn of the loop then writes
+ * the file anew. */
+static void leftover_stop_all(void)
+{
+	char *path = state_path(), *text = state_read(path), *line, *save = NULL;
+	struct leftover *l = NULL;
+	struct statehdr h;
+	int n = 0, cap = 0;
+
+	sv.statedirty = 1;
+	if (text && state_header(strtok_r(text, "\n", &save), path, &h) == 0) {
+		while ((line = strtok_r(NULL, "\n", &save))) {
+			if (n == cap)
+				l = xrealloc(l, (size_t)(cap = cap ? 2 * cap : 8) * sizeof *l);
+			n += leftover_take(line, &h, &l[n]);
+		}
+		leftover_wait(l, n);
+	}
+	free(l);
+	free(text);
 	free(path);
 }
 
@@ -8126,6 +8400,7 @@ int main(int argc, char **argv)
 	pidfile_write();
 	log_msg(L_INFO, "supervisord started with pid %ld", (long)sv.pid);
 	boot_id(sv.bootid, sizeof sv.bootid);
+	leftover_stop_all();
 	daemon_ready();
 	loop_run();
 	return 0;
