@@ -340,3 +340,41 @@ ctl_in a shutdown
 ctl_in b shutdown
 until_ok 15 dead "$A"
 kill -KILL "$b" 2>/dev/null     # b's file was a's: this leftover was not found
+
+# ---- [supervisord] user=: the file is the daemon user's; one of another
+# user is not read (root only)
+if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null 2>&1; then
+	chmod 711 "$T"
+	mkdir -p "$T/u/log"
+	chmod 777 "$T/u" "$T/u/log"
+	SOCK=$T/u/supervise.sock
+	LOG=$T/u/supervise.log
+	PIDFILE=$T/u/supervise.pid
+	STATE=$PIDFILE.state
+	sed 's|%(here)s/|%(here)s/u/|; s|^\[supervisord\]$|&\nuser=nobody|' "$T/base.conf" >"$CONF"
+	printf '[program:child]\ncommand=/bin/sleep 1000\n' >>"$CONF"
+	chmod 644 "$CONF"
+	start_daemon || exit 1
+	wait_state child RUNNING
+	old=$(pidof_prog child)
+	track "$old"
+	expect_true "user=: the file is written" until_ok 5 test -s "$STATE"
+	expect_eq "user=: it belongs to the daemon's user" nobody "$(stat -c %U "$STATE")"
+	kill_daemon
+	: >"$LOG"
+	start_daemon || exit 1
+	wait_state child RUNNING
+	expect_true "user=: the leftover is stopped" dead "$old"
+	expect_match "user=: logged" "${TS}WARN stopping leftover 'child' \(pid $old\)" "$(cat "$LOG")"
+	stop_daemon
+	printf 'supervise-state 1 1234 1234 %s\n%s %s child\n' "$BOOT" "$impostor" \
+		"$(start_time "$impostor")" >"$STATE"
+	: >"$LOG"
+	start_daemon || exit 1
+	wait_state child RUNNING
+	expect_true "another user's file: not read" alive "$impostor"
+	expect_match "another user's file: said" \
+		"${TS}WARN ignoring $STATE: not a regular file of uid $(id -u nobody)\$" "$(cat "$LOG")"
+	stop_daemon
+	chmod 700 "$T"
+fi
