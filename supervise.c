@@ -7606,10 +7606,12 @@ static void state_said(const char *path, int e)
 	sv.statefail = e;
 }
 
-/* Write the live children to the state file, or remove it when none is. */
+/* Write the live children to the state file, or remove it when none is
+ * (a file that is not there needs no removing, on a read-only disk too). */
 static void state_save(void)
 {
 	struct sbuf b = { 0 };
+	struct stat st;
 	char *path = state_path();
 	int i, n = 0, e = 0;
 
@@ -7629,7 +7631,7 @@ static void state_save(void)
 	}
 	if (n)
 		e = file_replace(path, b.p, b.n);
-	else if (unlink(path) < 0 && errno != ENOENT)
+	else if (lstat(path, &st) == 0 && unlink(path) < 0)
 		e = errno;
 	state_said(path, e);
 	free(b.p);

@@ -378,3 +378,46 @@ if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null 2>&1; then
 	stop_daemon
 	chmod 700 "$T"
 fi
+
+# ---- a read-only disk under the pidfile (root only): said once, children
+# and daemon go on; no file to remove is no error there
+RO=$T/ro
+mkdir -p "$RO/log"
+ro_cleanup() {
+	stop_daemon
+	umount "$RO" 2>/dev/null || umount -l "$RO" 2>/dev/null
+	cleanup
+}
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m tmpfs "$RO" 2>/dev/null; then
+	trap ro_cleanup EXIT
+	SOCK=$T/supervise.sock
+	LOG=$T/supervise.log
+	PIDFILE=$RO/supervise.pid
+	STATE=$PIDFILE.state
+	sed "s|^pidfile=.*|pidfile=$PIDFILE|" "$T/base.conf" >"$CONF"
+	printf '[program:child]\ncommand=/bin/sleep 1000\n' >>"$CONF"
+	: >"$LOG"
+	start_daemon || exit 1
+	wait_state child RUNNING
+	expect_true "read-only: written while it may be" until_ok 5 test -s "$STATE"
+	mount -o remount,ro "$RO"
+	ctl restart child
+	expect_true "read-only: the program runs" wait_state child RUNNING
+	expect_true "read-only: said" \
+		until_ok 5 log_atleast 1 "WARN cannot write $STATE: Read-only file system;"
+	ctl stop child
+	ctl start child
+	expect_eq "read-only: said once" 1 "$(log_count "cannot write $STATE")"
+	mount -o remount,rw "$RO"
+	ctl restart child
+	expect_true "read-only: works again" until_ok 5 log_atleast 1 "INFO $STATE works again$"
+	stop_daemon
+	expect_true "read-only: removed at exit" test ! -e "$STATE"
+	mount -o remount,ro "$RO"
+	sed -i 's|^command=/bin/sleep 1000$|&\nautostart=false|' "$CONF"
+	: >"$LOG"
+	start_daemon || exit 1
+	ctl status
+	stop_daemon
+	expect_eq "read-only, nothing to write: nothing said" 0 "$(log_count "$STATE")"
+fi
