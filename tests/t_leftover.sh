@@ -2,9 +2,10 @@
 # config stops what the killed one left running (found in <pidfile>.state)
 # before it starts anything, so no program ever runs twice; a pid that
 # another process took, a file from another boot, the children of a daemon
-# that still runs are left alone; the file follows spawns, reaps, update
-# and reload, and is gone after a clean exit.  Ours: supervisord leaves the
-# orphans running.
+# that still runs, a link, another user's file are left alone; the file
+# follows spawns, reaps, update and reload, belongs to the daemon's user=,
+# survives a failing or read-only disk (said once), and is gone after a
+# clean exit.  Ours: supervisord leaves the orphans running.
 . tests/lib.sh
 
 is_supervise || { echo "SKIP $TEST: supervise only (supervisord leaves orphans)"; exit 0; }
