@@ -89,13 +89,28 @@ struct pinfo {
 
 #define pinfo_dead(pi) ((pi)->state && strchr("ZXx", (pi)->state))
 
+/* A decimal number at *p and the blanks after it; *p moves past them.
+ * -1 if there is none.  (sscanf would add 8 KB to a static build.) */
+static int scan_num(char **p, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(*p, &end, 10);
+	if (end == *p || errno)
+		return -1;
+	*p = end + strspn(end, " ");
+	return 0;
+}
+
 #ifdef __linux__
 /* /proc/PID/stat; -1 with errno ENOENT when no such process is there. */
 static int pinfo_read(long pid, struct pinfo *pi)
 {
 	char path[32], buf[1024], *p;
+	long long f[23];            /* f[i]: field i, from 4 on */
 	ssize_t n;
-	int fd;
+	int fd, i = 0;
 
 	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -103,14 +118,21 @@ static int pinfo_read(long pid, struct pinfo *pi)
 	n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
-	/* the name in parentheses may hold spaces and ')': fields 3 (state) to
-	 * 6 (session), then 22 (start time), follow the last ')' */
-	if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %c %ld %ld %ld %*s %*s %*s %*s %*s %*s "
-	    "%*s %*s %*s %*s %*s %*s %*s %*s %*s %llu", &pi->state, &pi->ppid, &pi->pgrp,
-	    &pi->sid, &pi->start) != 5) {
+	/* the name in parentheses may hold spaces and ')': field 3 (state)
+	 * follows the last ')', then numbers; 22 is the start time */
+	if ((p = strrchr(buf, ')')) && p[1] == ' ' && p[2]) {
+		pi->state = p[2];
+		for (p += 3, i = 4; i < 23 && scan_num(&p, &f[i]) == 0; i++)
+			;
+	}
+	if (i < 23) {
 		errno = ENOENT;         /* it went away while we read */
 		return -1;
 	}
+	pi->ppid = (long)f[4];
+	pi->pgrp = (long)f[5];
+	pi->sid = (long)f[6];
+	pi->start = (unsigned long long)f[22];
 	return 0;
 }
 
@@ -7677,11 +7699,29 @@ struct statehdr {
 	int sure;                   /* the same boot, known: pids and start times compare */
 };
 
+/* "supervise-state 1 PID SID BOOT" into h; -1 if the line is not that. */
+static int state_header_parse(char *line, struct statehdr *h)
+{
+	const size_t n = sizeof STATE_MAGIC;     /* with the blank after it */
+	long long pid, sid;
+
+	if (!line || strncmp(line, STATE_MAGIC " ", n) != 0)
+		return -1;
+	line += n;
+	if (scan_num(&line, &pid) < 0 || scan_num(&line, &sid) < 0 || !*line
+	    || strlen(line) >= sizeof h->boot || strchr(line, ' '))
+		return -1;
+	h->pid = (long)pid;
+	h->sid = (long)sid;
+	strcpy(h->boot, line);
+	return 0;
+}
+
 /* Read the header line.  -1 (said why) for a file to ignore: not ours, or
  * from an earlier boot, whose pids are other processes now. */
-static int state_header(const char *line, const char *path, struct statehdr *h)
+static int state_header(char *line, const char *path, struct statehdr *h)
 {
-	if (!line || sscanf(line, STATE_MAGIC " %ld %ld %39s", &h->pid, &h->sid, h->boot) != 3) {
+	if (state_header_parse(line, h) < 0) {
 		log_msg(L_WARN, "ignoring %s: not a state file of supervise", path);
 		return -1;
 	}
@@ -7823,15 +7863,21 @@ static void leftover_wait(struct leftover *l, int n)
  * alone (0, said why when it may matter). */
 static int leftover_take(char *line, const struct statehdr *h, struct leftover *l)
 {
-	char start[24];
-	int off = 0;
+	long long pid;
 
 	/* pid 0, 1 and what wraps around in a pid_t would signal the wrong group */
-	if (sscanf(line, "%ld %23s %n", &l->pid, start, &off) != 2 || !line[off]
-	    || l->pid < 2 || l->pid > INT_MAX)
+	if (scan_num(&line, &pid) < 0 || pid < 2 || pid > INT_MAX)
 		return 0;
-	l->name = line + off;
-	l->start = strcmp(start, "-") == 0 ? -1 : strtoll(start, NULL, 10);
+	if (strncmp(line, "- ", 2) == 0) {
+		l->start = -1;
+		line += 2;
+	} else if (scan_num(&line, &l->start) < 0) {
+		return 0;
+	}
+	if (!*line)
+		return 0;
+	l->pid = (long)pid;
+	l->name = line;
 	l->sid = h->sid;
 	l->killed = 0;
 	switch (leftover_classify(l, h)) {

@@ -279,6 +279,26 @@ expect_match "live daemon: said" \
 	"$(cat "$LOG")"
 stop_daemon
 
+# a file that is not ours to read: said, nothing done
+printf 'pid file of something else\n%s %s web\n' "$impostor" "$(start_time "$impostor")" >"$STATE"
+: >"$LOG"
+start_daemon || exit 1
+wait_state web RUNNING
+expect_true "not a state file: nothing done" alive "$impostor"
+expect_match "not a state file: said" \
+	"${TS}WARN ignoring $STATE: not a state file of supervise\$" "$(cat "$LOG")"
+stop_daemon
+
+# lines that are not what supervise writes are skipped
+printf 'supervise-state 1 1234 1234 %s\nx %s web\n%s\n0 1 init\n-%s %s web\n' "$BOOT" \
+	"$(start_time "$impostor")" "$impostor" "$impostor" "$(start_time "$impostor")" >"$STATE"
+: >"$LOG"
+start_daemon || exit 1
+wait_state web RUNNING
+expect_true "bad lines: nothing done" alive "$impostor"
+expect_eq "bad lines: nothing said above debug" "" "$(loud)"
+stop_daemon
+
 # a link in place of the file is not followed
 ln -s "$T/elsewhere" "$STATE"
 printf 'supervise-state 1 1234 1234 %s\n%s %s web\n' "$BOOT" "$impostor" \
