@@ -12,7 +12,7 @@
  *   8. groups         priorities, shutdown order, reload (grp_*)
  *   9. control        the text protocol of supervise.h (ctl_*)
  *  10. event loop     signals, deadlines, poll (loop_*)
- *  11. main           options, daemonizing, start-up
+ *  11. main           options, daemonizing, the state file, start-up
  *
  * Helpers never print or exit: they return -1 and fill an error buffer the
  * caller owns.  Time for timers is CLOCK_MONOTONIC in milliseconds; wall
@@ -75,6 +75,121 @@
 #if defined(__linux__) && !defined(F_SETPIPE_SZ)
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
+#endif
+
+/* What the kernel says of another process: enough to find what a killed
+ * daemon left running and to tell it from a process that took its pid.
+ * Linux reads /proc; elsewhere nothing is known, so leftovers are only
+ * reported, never stopped (see leftover_classify). */
+struct pinfo {
+	char state;                 /* 'Z', 'X', 'x': dead, not reaped yet */
+	long ppid, pgrp, sid;
+	unsigned long long start;   /* clock ticks after boot: a new pid, a new start */
+};
+
+#define pinfo_dead(pi) ((pi)->state && strchr("ZXx", (pi)->state))
+
+/* A decimal number at *p and the blanks after it; *p moves past them.
+ * -1 if there is none.  (sscanf would add 8 KB to a static build.) */
+static int scan_num(char **p, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(*p, &end, 10);
+	if (end == *p || errno)
+		return -1;
+	*p = end + strspn(end, " ");
+	return 0;
+}
+
+#ifdef __linux__
+/* /proc/PID/stat; -1 with errno ENOENT when no such process is there. */
+static int pinfo_read(long pid, struct pinfo *pi)
+{
+	char path[32], buf[1024], *p;
+	long long f[23];            /* f[i]: field i, from 4 on */
+	ssize_t n;
+	int fd, i = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	/* the name in parentheses may hold spaces and ')': field 3 (state)
+	 * follows the last ')', then numbers; 22 is the start time */
+	if ((p = strrchr(buf, ')')) && p[1] == ' ' && p[2]) {
+		pi->state = p[2];
+		for (p += 3, i = 4; i < 23 && scan_num(&p, &f[i]) == 0; i++)
+			;
+	}
+	if (i < 23) {
+		errno = ENOENT;         /* it went away while we read */
+		return -1;
+	}
+	pi->ppid = (long)f[4];
+	pi->pgrp = (long)f[5];
+	pi->sid = (long)f[6];
+	pi->start = (unsigned long long)f[22];
+	return 0;
+}
+
+/* Does a process of group pgid in session sid still run?  A zombie does
+ * not: where nobody reaps orphans (PID 1 in many containers), a killed
+ * group stays in the process table. */
+static int pgrp_running(long pgid, long sid)
+{
+	struct pinfo pi;
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	if (kill((pid_t)-pgid, 0) < 0 && errno == ESRCH)
+		return 0;
+	if (!(d = opendir("/proc")))
+		return 1;
+	while (!found && (de = readdir(d)))
+		found = isdigit((unsigned char)de->d_name[0])
+		        && pinfo_read(atol(de->d_name), &pi) == 0 && pi.pgrp == pgid
+		        && pi.sid == sid && !pinfo_dead(&pi);
+	closedir(d);
+	return found;
+}
+
+/* The kernel's boot id: pids and start times count within one boot. */
+static void boot_id(char *buf, size_t len)
+{
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, " \n")] = '\0';
+	if (!*buf)
+		snprintf(buf, len, "-");
+}
+#else
+static int pinfo_read(long pid, struct pinfo *pi)
+{
+	(void)pid;
+	(void)pi;
+	errno = ENOSYS;
+	return -1;
+}
+
+static int pgrp_running(long pgid, long sid)
+{
+	(void)sid;
+	return kill((pid_t)-pgid, 0) == 0 || errno == EPERM;
+}
+
+static void boot_id(char *buf, size_t len)
+{
+	snprintf(buf, len, "-");
+}
 #endif
 
 #define ERRLEN      1024        /* error buffers handed to helpers */
@@ -281,6 +396,8 @@ struct proc {
 	int stdin_fd;               /* write end of its stdin */
 	char *username;             /* user='s name for initgroups, looked up with the
 	                               group, not in the loop (user= may be a number) */
+	long long pidstart;         /* the kernel's start time of pid (struct pinfo),
+	                               for the state file; -1: unknown */
 };
 
 struct procgroup {
@@ -320,6 +437,9 @@ static struct {
 	struct client *clients;
 	pid_t pid;
 	int wrote_pidfile;
+	char bootid[40];            /* the kernel's boot id, for the state file; "-": unknown */
+	int statedirty;             /* a child was spawned or reaped: write the state file */
+	int statefail;              /* errno of the state file write that failed; said once */
 	int64_t lastdielog;         /* "waiting for ... to die", every 3 s */
 	int readyfd;                /* daemonizing: tells the parent we are up */
 } sv = { .log = { .fd = -1 }, .echo = { .fd = -1 }, .sigpipe = { -1, -1 },
@@ -4581,6 +4701,7 @@ static void proc_exited(struct proc *p, int status, int64_t when)
 
 	out_drain(p, 0);
 	p->pid = 0;
+	sv.statedirty = 1;
 	p->stopwall = time(NULL);   /* status shows when it was last reaped */
 	if (p->state == ST_STOPPING) {
 		p->exitstatus = es;
@@ -4863,6 +4984,15 @@ static void close_kid_ends(int kid[3])
 		close(kid[2]);
 }
 
+/* The kernel's start time of pid, or -1 where it cannot be known.  Read
+ * after fork: the child is ours until we reap it, so it is this child's. */
+static long long pid_start(pid_t pid)
+{
+	struct pinfo pi;
+
+	return pinfo_read(pid, &pi) == 0 ? (long long)pi.start : -1;
+}
+
 /* fork with every signal blocked, so the child never runs our handler;
  * the parent's mask comes back as it was. */
 static pid_t fork_quietly(void)
@@ -4921,6 +5051,8 @@ static void proc_spawn(struct proc *p)
 		goto out;
 	}
 	p->pid = pid;
+	p->pidstart = pid_start(pid);
+	sv.statedirty = 1;
 	proc_spawnerr(p, NULL);
 	proc_change(p, ST_STARTING, L_INFO, "spawned: '%s' with pid %ld", p->cf->name, (long)pid);
 out:
@@ -7260,6 +7392,7 @@ static void loop_flush_output(int ms)
 
 static void daemon_reload_finish(void);
 static void daemon_exit(void);
+static void state_save(void);
 
 /* Milliseconds until next, for poll: -1 (forever) with no deadline. */
 static int poll_timeout(int64_t next, int64_t now)
@@ -7294,6 +7427,8 @@ static void loop_run(void)
 			next = min_due(next, sv.lastdielog + 3000);
 		if (sv.accept_after > now)
 			next = min_due(next, sv.accept_after);
+		if (sv.statedirty)
+			state_save();
 		watch_build(&w);
 		if (poll(w.fds, (nfds_t)w.n, poll_timeout(next, now)) > 0)
 			watch_handle(&w);
@@ -7480,6 +7615,365 @@ static void pidfile_remove(void)
 	sv.wrote_pidfile = 0;
 }
 
+/* ---- the state file: what a killed daemon left running ---- */
+
+/* A daemon killed with SIGKILL cannot stop its children.  The next one on
+ * the same pidfile finds them in <pidfile>.state and stops them before it
+ * starts anything, so that no program runs twice.  The pidfile names the
+ * instance (two daemons on one box need two pidfiles), exists with and
+ * without nodaemon, and lies where the daemon writes after dropping
+ * privileges.  The file:
+ *
+ *     supervise-state 1 DAEMON-PID SESSION-ID BOOT-ID
+ *     PID START-TIME NAME              one line per live child
+ *
+ * PID is also the child's process group; START-TIME is the kernel's (a pid
+ * that another process took has another one), "-" where it is unknown.
+ * The file is replaced (a temp file, renamed) in the loop turn after a child
+ * is spawned or reaped, never on a timer, and removed when none is left. */
+#define STATE_MAGIC "supervise-state 1"
+#define LEFTOVER_GRACE 5000     /* ms after SIGKILL before a leftover is given up */
+
+static char *state_path(void)
+{
+	return xasprintf("%s.state", sv.cf.pidfile);
+}
+
+/* Write n bytes of text to path through path.tmp and a rename, so that a
+ * daemon killed halfway leaves the old file, never half a new one.
+ * Returns 0 or an errno. */
+static int file_replace(const char *path, const char *text, size_t n)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	ssize_t w;
+	int fd, e = 0;
+
+	unlink(tmp);                /* left by a daemon killed while writing */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		e = errno;
+	else if ((w = write(fd, text, n)) != (ssize_t)n)
+		e = w < 0 ? errno : ENOSPC;
+	if (fd >= 0 && close(fd) < 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) < 0)
+		e = errno;
+	if (e && fd >= 0)
+		unlink(tmp);
+	free(tmp);
+	return e;
+}
+
+/* A failed write is said once, and once more when it works again; the
+ * children and the daemon go on either way. */
+static void state_said(const char *path, int e)
+{
+	if (e && !sv.statefail)
+		log_msg(L_WARN, "cannot write %s: %s; if supervise is killed, the next one will "
+		        "not find the programs it leaves running", path, strerror(e));
+	else if (!e && sv.statefail)
+		log_msg(L_INFO, "%s works again", path);
+	sv.statefail = e;
+}
+
+/* Write the live children to the state file, or remove it when none is
+ * (a file that is not there needs no removing, on a read-only disk too). */
+static void state_save(void)
+{
+	struct sbuf b = { 0 };
+	struct stat st;
+	char *path = state_path();
+	int i, n = 0, e = 0;
+
+	sv.statedirty = 0;
+	sb_addf(&b, STATE_MAGIC " %ld %ld %s\n", (long)sv.pid, (long)getsid(0), sv.bootid);
+	for (i = 0; i < sv.nprocs; i++) {
+		const struct proc *p = sv.procs[i];
+		if (!p->pid)
+			continue;
+		sb_addf(&b, "%ld ", (long)p->pid);
+		if (p->pidstart < 0)
+			sb_adds(&b, "- ");
+		else
+			sb_addf(&b, "%lld ", p->pidstart);
+		sb_addf(&b, "%s\n", proc_namespec(p));
+		n++;
+	}
+	if (n)
+		e = file_replace(path, b.p, b.n);
+	else if (lstat(path, &st) == 0 && unlink(path) < 0)
+		e = errno;
+	state_said(path, e);
+	free(b.p);
+	free(path);
+}
+
+/* The state file a previous daemon left, or NULL: none, or not one to
+ * trust (said why).  Only a regular file of our own user is read: anyone
+ * else who could write it could make us kill any process. */
+static char *state_read(const char *path)
+{
+	struct sbuf b = { 0 };
+	char buf[4096];
+	struct stat st;
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0) {
+		if (errno != ENOENT)
+			log_msg(L_WARN, "cannot read %s: %s; what a killed supervise left running "
+			        "is not looked for", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+		log_msg(L_WARN, "ignoring %s: not a regular file of uid %ld", path, (long)geteuid());
+	else
+		while ((n = read(fd, buf, sizeof buf)) > 0)
+			sb_addn(&b, buf, (size_t)n);
+	close(fd);
+	if (n < 0)
+		log_msg(L_WARN, "cannot read %s: %s", path, strerror(errno));
+	if (n < 0 || !b.p) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}
+
+/* The first line of a state file: the daemon that wrote it. */
+struct statehdr {
+	long pid, sid;              /* the daemon and its session: its children's */
+	char boot[40];
+	int sure;                   /* the same boot, known: pids and start times compare */
+};
+
+/* "supervise-state 1 PID SID BOOT" into h; -1 if the line is not that. */
+static int state_header_parse(char *line, struct statehdr *h)
+{
+	const size_t n = sizeof STATE_MAGIC;     /* with the blank after it */
+	long long pid, sid;
+
+	if (!line || strncmp(line, STATE_MAGIC " ", n) != 0)
+		return -1;
+	line += n;
+	if (scan_num(&line, &pid) < 0 || scan_num(&line, &sid) < 0 || !*line
+	    || strlen(line) >= sizeof h->boot || strchr(line, ' '))
+		return -1;
+	h->pid = (long)pid;
+	h->sid = (long)sid;
+	strcpy(h->boot, line);
+	return 0;
+}
+
+/* Read the header line.  -1 (said why) for a file to ignore: not ours, or
+ * from an earlier boot, whose pids are other processes now. */
+static int state_header(char *line, const char *path, struct statehdr *h)
+{
+	if (state_header_parse(line, h) < 0) {
+		log_msg(L_WARN, "ignoring %s: not a state file of supervise", path);
+		return -1;
+	}
+	if (strcmp(h->boot, "-") != 0 && strcmp(sv.bootid, "-") != 0
+	    && strcmp(h->boot, sv.bootid) != 0) {
+		log_msg(L_DEBG, "ignoring %s: written before the last boot", path);
+		return -1;
+	}
+	h->sure = strcmp(h->boot, "-") != 0 && strcmp(h->boot, sv.bootid) == 0;
+	return 0;
+}
+
+/* A process group that a previous daemon left running, while it is stopped. */
+struct leftover {
+	long pid;                   /* the group, and its leader's pid */
+	long long start;            /* the leader's start time; -1: unknown */
+	const char *name;
+	long sid;                   /* the previous daemon's session: the group's */
+	int64_t due;                /* SIGKILL at this time; after it, giving up */
+	int killed;
+};
+
+enum lo_kind { LO_GONE, LO_STOP, LO_REUSED, LO_DAEMON, LO_UNSURE };
+
+/* What became of a group the state file names.  Ours to stop only when we
+ * are sure: its leader has the start time written down (not a process that
+ * took the pid) and is no child of the daemon that wrote the file (that one
+ * still runs), or the leader is gone and the group lives on in the daemon's
+ * session (a group id is not reused while the group exists).  Without a
+ * boot id, start time or /proc, a group that seems alive is only reported. */
+static enum lo_kind leftover_classify(const struct leftover *l, const struct statehdr *h)
+{
+	struct pinfo pi;
+
+	if (pinfo_read(l->pid, &pi) == 0) {
+		if (pinfo_dead(&pi) && !pgrp_running(l->pid, l->sid))
+			return LO_GONE;
+		if (!h->sure || l->start < 0)
+			return LO_UNSURE;
+		if ((long long)pi.start != l->start)
+			return LO_REUSED;
+		return pi.ppid == h->pid ? LO_DAEMON : LO_STOP;
+	}
+	if (errno == ENOENT && h->sure)
+		return pgrp_running(l->pid, l->sid) ? LO_STOP : LO_GONE;
+	return kill((pid_t)l->pid, 0) == 0 || errno == EPERM || pgrp_running(l->pid, l->sid)
+	       ? LO_UNSURE : LO_GONE;
+}
+
+/* The leader is still the process the state file names. */
+static int leftover_leader(const struct leftover *l)
+{
+	struct pinfo pi;
+
+	return pinfo_read(l->pid, &pi) == 0 && !pinfo_dead(&pi)
+	       && (long long)pi.start == l->start;
+}
+
+static int leftover_running(const struct leftover *l)
+{
+	return leftover_leader(l) || pgrp_running(l->pid, l->sid);
+}
+
+/* Signal the whole group; the leader alone if it left its group.  0, or
+ * -1 with errno (gone already is no error). */
+static int leftover_signal(const struct leftover *l, int sig)
+{
+	int r = kill((pid_t)-l->pid, sig);
+
+	if (r < 0 && errno == ESRCH && leftover_leader(l))
+		r = kill((pid_t)l->pid, sig);
+	return r < 0 && errno != ESRCH ? -1 : 0;
+}
+
+/* Send a leftover its program's stopsignal (SIGTERM for a program no longer
+ * configured) and set its SIGKILL deadline.  0, or -1 if it cannot be
+ * signalled (said). */
+static int leftover_begin(struct leftover *l)
+{
+	struct procgroup *g;
+	struct proc *p;
+	int sig = SIGTERM, secs = 10;
+
+	if (ctl_resolve(l->name, &g, &p) == T_PROC) {  /* else supervisord's defaults */
+		sig = p->cf->stopsignal;
+		secs = p->cf->stopwaitsecs > 0 ? p->cf->stopwaitsecs : 0;
+	}
+	log_msg(L_WARN, "stopping leftover '%s' (pid %ld) of a previous supervise that did not "
+	        "exit cleanly: %s to its process group", l->name, l->pid, sig_name(sig));
+	l->due = now_ms() + (int64_t)secs * 1000;
+	if (leftover_signal(l, sig) == 0)
+		return 0;
+	log_msg(L_ERRO, "cannot stop leftover '%s' (pid %ld): %s", l->name, l->pid,
+	        strerror(errno));
+	return -1;
+}
+
+/* One look at a leftover being stopped: 1 once it is gone or given up. */
+static int leftover_check(struct leftover *l, int64_t now)
+{
+	if (!leftover_running(l)) {
+		log_msg(L_INFO, "stopped leftover '%s' (pid %ld)", l->name, l->pid);
+		return 1;
+	}
+	if (now < l->due)
+		return 0;
+	if (l->killed) {
+		log_msg(L_ERRO, "leftover '%s' (pid %ld) is still there %d s after SIGKILL; "
+		        "supervise goes on without it", l->name, l->pid, LEFTOVER_GRACE / 1000);
+		return 1;
+	}
+	log_msg(L_WARN, "killing leftover '%s' (pid %ld) with SIGKILL", l->name, l->pid);
+	l->killed = 1;
+	l->due = now + LEFTOVER_GRACE;
+	leftover_signal(l, SIGKILL);
+	return 0;
+}
+
+/* Wait until every leftover is gone or given up.  They are not our
+ * children, so no SIGCHLD says when: look every 50 ms.  This runs once, at
+ * start-up, before the loop serves anyone. */
+static void leftover_wait(struct leftover *l, int n)
+{
+	int i, left = n;
+
+	while (left > 0) {
+		int64_t now = now_ms();
+		for (i = 0; i < n; i++)
+			if (l[i].pid && leftover_check(&l[i], now)) {
+				l[i].pid = 0;
+				left--;
+			}
+		if (left)
+			poll(NULL, 0, 50);
+	}
+}
+
+/* One line of the state file: a group to stop (1, in *l), or one to leave
+ * alone (0, said why when it may matter). */
+static int leftover_take(char *line, const struct statehdr *h, struct leftover *l)
+{
+	long long pid;
+
+	/* pid 0, 1 and what wraps around in a pid_t would signal the wrong group */
+	if (scan_num(&line, &pid) < 0 || pid < 2 || pid > INT_MAX)
+		return 0;
+	if (strncmp(line, "- ", 2) == 0) {
+		l->start = -1;
+		line += 2;
+	} else if (scan_num(&line, &l->start) < 0) {
+		return 0;
+	}
+	if (!*line)
+		return 0;
+	l->pid = (long)pid;
+	l->name = line;
+	l->sid = h->sid;
+	l->killed = 0;
+	switch (leftover_classify(l, h)) {
+	case LO_STOP:
+		return leftover_begin(l) == 0;
+	case LO_DAEMON:
+		log_msg(L_WARN, "leaving '%s' (pid %ld) alone: it belongs to supervise pid %ld, "
+		        "which still runs with pidfile %s; give each supervise its own pidfile",
+		        l->name, l->pid, h->pid, sv.cf.pidfile);
+		break;
+	case LO_UNSURE:
+		log_msg(L_WARN, "leaving '%s' (pid %ld) alone: a previous supervise may have left "
+		        "it running, but this system cannot tell it from a process that took its "
+		        "pid; stop it by hand if it is", l->name, l->pid);
+		break;
+	case LO_REUSED:
+		log_msg(L_DEBG, "pid %ld of leftover '%s' is another process now", l->pid, l->name);
+		break;
+	case LO_GONE:
+		break;
+	}
+	return 0;
+}
+
+/* Before anything starts: stop what a killed daemon of this pidfile left
+ * running, and log that we did.  The first turn of the loop then writes
+ * the file anew. */
+static void leftover_stop_all(void)
+{
+	char *path = state_path(), *text = state_read(path), *line, *save = NULL;
+	struct leftover *l = NULL;
+	struct statehdr h;
+	int n = 0, cap = 0;
+
+	sv.statedirty = 1;
+	if (text && state_header(strtok_r(text, "\n", &save), path, &h) == 0) {
+		while ((line = strtok_r(NULL, "\n", &save))) {
+			if (n == cap)
+				l = xrealloc(l, (size_t)(cap = cap ? 2 * cap : 8) * sizeof *l);
+			n += leftover_take(line, &h, &l[n]);
+		}
+		leftover_wait(l, n);
+	}
+	free(l);
+	free(text);
+	free(path);
+}
+
 static void note_push(struct config *cf, enum level lv, char *text)
 {
 	cf->notes = xrealloc(cf->notes, (size_t)(cf->nnotes + 1) * sizeof *cf->notes);
@@ -7584,6 +8078,7 @@ static void daemon_release(void)
 {
 	srv_close_all();
 	pidfile_remove();
+	state_save();               /* removes it, unless a child could not be stopped */
 	grp_free_all();
 	log_close();
 }
@@ -8002,6 +8497,8 @@ int main(int argc, char **argv)
 	sv.pid = getpid();
 	pidfile_write();
 	log_msg(L_INFO, "supervisord started with pid %ld", (long)sv.pid);
+	boot_id(sv.bootid, sizeof sv.bootid);
+	leftover_stop_all();
 	daemon_ready();
 	loop_run();
 	return 0;
