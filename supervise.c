@@ -7279,8 +7279,24 @@ static int srv_failed(int fd, int e, char *err, size_t errlen)
 	            errno_name(e), e);
 }
 
-/* Bind one [unix_http_server] socket: at <file>.<pid>, chmod/chown it, then
- * link it into place, so nobody ever connects to a half-made socket. */
+/* bind(2) at path with the socket's mode from its first moment: umask
+ * does what chmod(2) after bind would, without the window in which it
+ * follows a link planted at the new name (chmod's setuid/sticky bits mean
+ * nothing on a socket). */
+static int srv_bind_unix(int fd, const struct sockaddr_un *a, int chmod_bits)
+{
+	mode_t old = umask(~(mode_t)chmod_bits & 0777);
+	int rc = bind(fd, (const struct sockaddr *)a, sizeof *a), e = errno;
+
+	umask(old);
+	errno = e;
+	return rc;
+}
+
+/* Bind one [unix_http_server] socket: at <file>.<pid>, with its mode and
+ * owner, then link it into place, so nobody ever connects to a half-made
+ * socket.  Nothing here follows a link at either name (a link planted at
+ * <file> is unlinked as a stale socket is). */
 static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
 {
 	struct sockaddr_un a;
@@ -7311,11 +7327,10 @@ static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
 	memcpy(a.sun_path, tmp, strlen(tmp) + 1);  /* fits: checked above */
 	unlink(tmp);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0
-	    || chmod(tmp, (mode_t)s->chmod) < 0
+	if (fd < 0 || srv_bind_unix(fd, &a, s->chmod) < 0
 	    || ((s->chown_uid != (uid_t)-1 || s->chown_gid != (gid_t)-1)
-	        && chown(tmp, s->chown_uid, s->chown_gid) < 0)
-	    || link(tmp, s->file) < 0 || listen(fd, 1024) < 0) {
+	        && lchown(tmp, s->chown_uid, s->chown_gid) < 0)
+	    || linkat(AT_FDCWD, tmp, AT_FDCWD, s->file, 0) < 0 || listen(fd, 1024) < 0) {
 		e = errno;
 		unlink(tmp);
 		return srv_failed(fd, e, err, errlen);
