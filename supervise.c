@@ -3577,6 +3577,82 @@ static const char *errno_name(int e)
 
 static void log_msg(enum level lv, const char *fmt, ...);
 
+/* Linux's fs.protected_symlinks, on every system: a symlink in a sticky
+ * world-writable directory (/tmp) is followed only when it belongs to us or
+ * to the directory's owner.  Anyone else's may have been planted there to
+ * turn our write into one on /etc/shadow; a link that passes cannot be
+ * swapped by others, as the sticky bit keeps them from removing it.  Each
+ * component of path as written is checked, up to the last: 1 with why in
+ * err (which may be NULL) for the first link refused, else 0. */
+static int path_planted(const char *path, char *err, size_t errlen)
+{
+	char *p = xstrdup(path), *end = p, *dir;
+	struct stat ln, st;
+	int bad = 0;
+
+	while (!bad && *p && end) {
+		if ((end = strchr(end + 1, '/')))
+			*end = '\0';
+		if (lstat(p, &ln) == 0 && S_ISLNK(ln.st_mode)) {
+			dir = path_dir(p);
+			bad = stat(dir, &st) == 0 && (st.st_mode & S_ISVTX) && (st.st_mode & S_IWOTH)
+			      && ln.st_uid != geteuid() && ln.st_uid != st.st_uid;
+			if (bad)
+				errf(err, errlen, "%s is a symlink that uid %ld made in the sticky "
+				     "world-writable directory %s: not followed, it may point anywhere; "
+				     "remove it, or make it as uid %ld (this daemon) or as the "
+				     "directory's owner (uid %ld)", p, (long)ln.st_uid, dir,
+				     (long)geteuid(), (long)st.st_uid);
+			free(dir);
+		}
+		if (end)
+			*end = '/';
+	}
+	free(p);
+	return bad;
+}
+
+/* open(2) for every file the daemon creates, appends to or reads back:
+ * never through a planted link (path_planted), while /dev/stdout and a
+ * link root made to /data keep working.  -1 with errno, ELOOP for a link
+ * refused (path_error says why).  The last part is opened O_NOFOLLOW first,
+ * so a link planted there after the check is caught too; a directory on the
+ * way that did not exist at the check and appears as a link in the instant
+ * before the open is not (only the kernel's own check closes that). */
+static int path_open(const char *path, int flags, mode_t mode)
+{
+	int fd;
+
+	if (path_planted(path, NULL, 0))
+		return errno = ELOOP, -1;
+	fd = open(path, flags | O_NOFOLLOW, mode);
+	if (fd >= 0 || errno != ELOOP || (flags & O_NOFOLLOW))
+		return fd;
+	/* the last part is a link now, maybe one planted since the check */
+	if (path_planted(path, NULL, 0))
+		return errno = ELOOP, -1;
+	return open(path, flags, mode);
+}
+
+/* path_planted for the directory of file: where bind(2) and mkfifo(3)
+ * create it. */
+static int dir_planted(const char *file, char *err, size_t errlen)
+{
+	char *dir = path_dir(file);
+	int bad = path_planted(dir, err, errlen);
+
+	free(dir);
+	return bad;
+}
+
+/* What to tell the user about errno e of path_open(path). */
+static const char *path_error(const char *path, int e)
+{
+	static char why[2 * PATH_MAX + 256];
+
+	return e == ELOOP && path_planted(path, why, sizeof why) ? why : strerror(e);
+}
+
 /* Is path one of the daemon's own descriptors by another name (/dev/stdout,
  * /dev/fd/N, /proc/self/fd/N)?  Its number, or -1. */
 static int fd_alias(const char *path)
@@ -3624,8 +3700,8 @@ static int logfile_open(struct logfile *lf)
 
 	if (lf->fd >= 0 || !lf->path)
 		return lf->fd;
-	lf->fd = open(lf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY
-	              | O_NONBLOCK | (lf->nofollow ? O_NOFOLLOW : 0), lf->nofollow ? 0600 : 0666);
+	lf->fd = path_open(lf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY
+	                   | O_NONBLOCK | (lf->nofollow ? O_NOFOLLOW : 0), lf->nofollow ? 0600 : 0666);
 	if (lf->fd < 0 && (errno == ENXIO || errno == ENOENT) && (n = fd_alias(lf->path)) >= 0)
 		lf->fd = fcntl(n, F_DUPFD_CLOEXEC, 3);
 	if (lf->fd < 0)
@@ -3691,7 +3767,7 @@ static int logfile_rotate(struct logfile *lf)
 	if (rc < 0 && !lf->rotfailing) {
 		lf->rotfailing = e;
 		log_msg(L_ERRO, "cannot rotate %s: %s; it grows until that works",
-		        lf->path, strerror(e));
+		        lf->path, path_error(lf->path, e));
 	} else if (rc == 0)
 		lf->rotfailing = 0;
 	errno = e;
@@ -3713,10 +3789,10 @@ static int logfile_said(struct logfile *lf, int rc)
 		lf->failing = errno ? errno : EIO;
 		if (lf == &sv.log)
 			fprintf(stderr, "supervise: cannot write %s: %s\n", lf->path,
-			        strerror(lf->failing));
+			        path_error(lf->path, lf->failing));
 		else
 			log_msg(L_ERRO, "cannot write %s: %s; output is lost until it works "
-			        "again", lf->path, strerror(lf->failing));
+			        "again", lf->path, path_error(lf->path, lf->failing));
 	} else if (rc == 0 && lf->failing) {
 		lf->failing = 0;
 		log_msg(L_WARN, "%s works again; %lld bytes of output were lost",
@@ -4023,7 +4099,7 @@ static void log_notes(const struct config *cf)
 static const char stream_name[NSTREAMS][7] = { "stdout", "stderr" };
 
 /* Make an empty AUTO log <childlogdir>/<name>-<stream>---<identifier>-XXXXXXXX.log,
- * mode 0600, never through a planted link (O_EXCL). */
+ * mode 0600, never through a link (O_EXCL, and path_open for childlogdir). */
 static char *out_autolog_create(const char *name, int stream)
 {
 	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789_";
@@ -4037,17 +4113,18 @@ static char *out_autolog_create(const char *name, int stream)
 		rnd[8] = '\0';
 		path = xasprintf("%s/%s-%s---%s-%s.log", sv.cf.childlogdir, name,
 		                 stream_name[stream], sv.cf.identifier, rnd);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		fd = path_open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd >= 0) {
 			close(fd);
 			return path;
 		}
-		free(path);
 		if (errno != EEXIST) {
 			log_msg(L_ERRO, "cannot create log file in %s: %s",
-			        sv.cf.childlogdir, strerror(errno));
+			        sv.cf.childlogdir, path_error(path, errno));
+			free(path);
 			return NULL;
 		}
+		free(path);
 	}
 	return NULL;
 }
@@ -4078,7 +4155,9 @@ static void out_cleanup_autologs(void)
 	struct dirent *e;
 	char *path;
 
-	if (sv.cf.nocleanup || !(d = opendir(sv.cf.childlogdir)))
+	/* through a planted link this would delete in someone else's directory */
+	if (sv.cf.nocleanup || path_planted(sv.cf.childlogdir, NULL, 0)
+	    || !(d = opendir(sv.cf.childlogdir)))
 		return;
 	while ((e = readdir(d)))
 		if (out_is_autolog(e->d_name)) {
@@ -6048,7 +6127,7 @@ static void ctl_rotate_proc(struct client *c, struct proc *p, int whole)
 			continue;       /* a file moved away (logrotate) is started anew */
 		if (logfile_rotate(lf[i]) < 0) {
 			ctl_line(c, "%s: ERROR (cannot rotate %s: %s)", proc_namespec(p),
-			         lf[i]->path, strerror(errno));
+			         lf[i]->path, path_error(lf[i]->path, errno));
 			failed = 1;
 		} else
 			done = 1;
@@ -6100,7 +6179,7 @@ static int ctl_send_file(struct client *c, const char *path, long offset)
 	char buf[16384];
 	struct stat st;
 	ssize_t n;
-	int fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) : -1;
+	int fd = path ? path_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0) : -1;
 
 	if (fd < 0)
 		return -1;
@@ -7296,11 +7375,12 @@ static int srv_bind_unix(int fd, const struct sockaddr_un *a, int chmod_bits)
 /* Bind one [unix_http_server] socket: at <file>.<pid>, with its mode and
  * owner, then link it into place, so nobody ever connects to a half-made
  * socket.  Nothing here follows a link at either name (a link planted at
- * <file> is unlinked as a stale socket is). */
+ * <file> is unlinked as a stale socket is); bind follows those on the way
+ * to its directory, so these are checked. */
 static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
 {
 	struct sockaddr_un a;
-	char tmp[sizeof a.sun_path + 32];
+	char tmp[sizeof a.sun_path + 32], why[ERRLEN];
 	struct stat st;
 	int fd, e;
 
@@ -7309,6 +7389,8 @@ static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
 	if (strlen(s->file) + 24 >= sizeof a.sun_path)
 		return errf(err, errlen, "Cannot open an HTTP server: socket path %s is too long",
 		            s->file);
+	if (dir_planted(s->file, why, sizeof why))
+		return errf(err, errlen, "Cannot open an HTTP server: %s", why);
 	if (lstat(s->file, &st) == 0) {
 		snprintf(a.sun_path, sizeof a.sun_path, "%s", s->file);
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -7383,17 +7465,27 @@ static int srv_open_all(char *err, size_t errlen)
  * read-write so it never reads end of file when a writer leaves. */
 static int srv_open_fifo(char *err, size_t errlen)
 {
+	const char *path = sv.cf.control_fifo;
+	char why[ERRLEN];
 	struct stat st;
 	int fd;
 
-	if (!sv.cf.control_fifo)
+	if (!path)
 		return 0;
-	if (lstat(sv.cf.control_fifo, &st) == 0 && S_ISFIFO(st.st_mode))
-		unlink(sv.cf.control_fifo);     /* left by a daemon that was killed */
-	if (mkfifo(sv.cf.control_fifo, 0600) < 0
-	    || (fd = open(sv.cf.control_fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return errf(err, errlen, "cannot make control_fifo %s: %s", sv.cf.control_fifo,
-		            strerror(errno));
+	if (dir_planted(path, why, sizeof why))     /* mkfifo would follow it */
+		return errf(err, errlen, "cannot make control_fifo %s: %s", path, why);
+	if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+		unlink(path);           /* left by a daemon that was killed */
+	if (mkfifo(path, 0600) < 0
+	    || (fd = path_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW, 0)) < 0)
+		return errf(err, errlen, "cannot make control_fifo %s: %s", path,
+		            path_error(path, errno));
+	/* a writer of someone else's FIFO, swapped in since mkfifo, would be let in */
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode) || st.st_uid != geteuid()) {
+		close(fd);
+		return errf(err, errlen, "cannot make control_fifo %s: another user's file "
+		            "took its place; keep it in a directory only we may write", path);
+	}
 	ctl_new(fd, -1)->authed = 1;    /* its file mode is its lock */
 	return 0;
 }
@@ -7431,13 +7523,17 @@ static void pidfile_write(void)
 {
 	char buf[24];
 	int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-	int fd = open(sv.cf.pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int fd = path_open(sv.cf.pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), e;
 
 	sv.wrote_pidfile = fd >= 0 && write(fd, buf, (size_t)n) == n;
 	if (fd >= 0 && close(fd) != 0)
 		sv.wrote_pidfile = 0;
-	if (!sv.wrote_pidfile)
-		log_msg(L_CRIT, "could not write pidfile %s", sv.cf.pidfile);
+	if (sv.wrote_pidfile)
+		return;
+	e = errno;
+	log_msg(L_CRIT, "could not write pidfile %s", sv.cf.pidfile);  /* supervisord's */
+	if (e == ELOOP)
+		log_msg(L_CRIT, "%s", path_error(sv.cf.pidfile, e));
 }
 
 static void pidfile_remove(void)

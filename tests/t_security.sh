@@ -1,16 +1,24 @@
 # t_security (root only): the control socket has its mode and owner from
-# the moment it exists
+# the moment it exists; no file the daemon creates, appends to or reads back
+# is opened through a symlink another user planted in a sticky
+# world-writable directory, while legitimate links keep working
 . tests/lib.sh
 need strace
+need setpriv
 
 if [ "$(id -u)" != 0 ]; then
-	echo "SKIP $TEST: needs root (chown)"
+	echo "SKIP $TEST: needs root (chown, links made by another user)"
 	exit 0
 fi
 getent passwd nobody >/dev/null 2>&1 || { echo "SKIP $TEST: no user nobody"; exit 0; }
 NOBODY_UID=$(id -u nobody)
 NOBODY_GID=$(id -g nobody)
 NOBODY_GROUP=$(id -gn nobody)
+
+# as_nobody CMD...: run CMD as nobody with nobody's groups only
+as_nobody() {
+	setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --init-groups -- "$@"
+}
 
 # ---- the socket: mode and owner from its first moment ----------------------
 
@@ -57,3 +65,160 @@ expect_eq "socket: chown=nobody:$NOBODY_GROUP" "nobody:$NOBODY_GROUP" "$(stat -c
 expect_true "socket: the temporary name is gone" eval "! ls '$T' | grep -q 'supervise\\.sock\\.'"
 stop_daemon
 umask 022
+
+# ---- symlinks planted by another user --------------------------------------
+
+# $T/pub is a sticky world-writable directory (like /tmp) where nobody
+# plants links to $T/secret, a file of root's; $T/rootdir is a directory
+# of root's that nobody must not get us to write into.
+chmod 711 "$T"
+mkdir -p "$T/pub" "$T/rootdir" "$T/data"
+chmod 1777 "$T/pub"
+printf 'precious\n' >"$T/secret"
+chmod 600 "$T/secret"
+SUM=$(cksum <"$T/secret")
+KEEP=app-stdout---supervisor-keepme.log     # what AUTO log cleanup would delete
+: >"$T/rootdir/$KEEP"
+plant() { as_nobody ln -s "$1" "$2"; }
+plant "$T/secret" "$T/pub/main.log"
+plant "$T/secret" "$T/pub/app.log"
+plant "$T/secret" "$T/pub/supervise.pid"
+plant "$T/rootdir" "$T/pub/autodir"
+plant "$T/rootdir" "$T/pub/fifodir"
+expect_eq "planted: the link belongs to nobody" nobody "$(stat -c %U "$T/pub/app.log")"
+# legitimate links: root's in the sticky directory, and nobody's in a
+# directory of nobody's own that others may not write
+ln -s "$T/data/root.log" "$T/pub/rootlink.log"
+mkdir -p "$T/nobodys"
+chown nobody "$T/nobodys"
+chmod 755 "$T/nobodys"
+plant "$T/data/own.log" "$T/nobodys/own.log"
+# a sticky world-writable directory of nobody's: its owner's links count
+mkdir -p "$T/pub2"
+chown nobody "$T/pub2"
+chmod 1777 "$T/pub2"
+plant "$T/data/owner.log" "$T/pub2/owner.log"
+
+cat >"$CONF" <<EOF
+[unix_http_server]
+file=%(here)s/supervise.sock
+
+[supervisord]
+logfile=%(here)s/pub/main.log
+pidfile=%(here)s/pub/supervise.pid
+childlogdir=%(here)s/pub/autodir
+control_fifo=%(here)s/supervise.ctl
+loglevel=debug
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://%(here)s/supervise.sock
+
+[program:app]
+command=sh -c 'echo app-output; exec sleep 100'
+stdout_logfile=%(here)s/pub/app.log
+
+[program:auto]
+command=sh -c 'echo auto-output; exec sleep 100'
+
+[program:rootlink]
+command=sh -c 'echo through-roots-link; exec sleep 100'
+stdout_logfile=%(here)s/pub/rootlink.log
+
+[program:own]
+command=sh -c 'echo through-own-dir; exec sleep 100'
+stdout_logfile=%(here)s/nobodys/own.log
+
+[program:owner]
+command=sh -c 'echo through-dir-owners-link; exec sleep 100'
+stdout_logfile=%(here)s/pub2/owner.log
+
+[program:stdout]
+command=sh -c 'echo to-dev-stdout; exec sleep 100'
+stdout_logfile=/dev/stdout
+
+[program:procfd]
+command=sh -c 'echo to-proc-self-fd-1; exec sleep 100'
+stdout_logfile=/proc/self/fd/1
+
+[program:rot]
+command=sh -c 'echo rot-output; exec sleep 100'
+stdout_logfile=%(here)s/pub/rot.log
+stdout_logfile_backups=2
+EOF
+start_daemon || exit 1
+for p in app auto rootlink own owner stdout procfd rot; do wait_state $p RUNNING; done
+OUTTXT=$(cat "$T/daemon.out")
+planted_re() {   # the refusal for the link at $1, made by nobody in $2
+	printf '%s is a symlink that uid %s made in the sticky world-writable directory %s: not followed' \
+		"$1" "$NOBODY_UID" "$2"
+}
+expect_match "main log: refused, said on stderr" \
+	"^supervise: cannot write $T/pub/main.log: $(planted_re "$T/pub/main.log" "$T/pub")" "$OUTTXT"
+expect_match "main log: the message says what to do" \
+	"remove it, or make it as uid 0 \\(this daemon\\) or as the directory's owner \\(uid 0\\)\$" "$OUTTXT"
+expect_match "pidfile: supervisord's CRIT line" \
+	"${TS}CRIT could not write pidfile $T/pub/supervise.pid\$" "$OUTTXT"
+expect_match "pidfile: then why" "${TS}CRIT $(planted_re "$T/pub/supervise.pid" "$T/pub")" "$OUTTXT"
+expect_match "stdout_logfile: refused, in the log" \
+	"${TS}ERRO cannot write $T/pub/app.log: $(planted_re "$T/pub/app.log" "$T/pub")" "$OUTTXT"
+expect_match "AUTO log through a planted directory link: refused" \
+	"${TS}ERRO cannot create log file in $T/pub/autodir: $(planted_re "$T/pub/autodir" "$T/pub")" "$OUTTXT"
+expect_eq "the target is unchanged" "$SUM" "$(cksum <"$T/secret")"
+expect_eq "the target's directory: nothing made, nothing deleted" "$KEEP" "$(ls -A "$T/rootdir")"
+expect_eq "the planted links are still links to it" "$T/secret $T/secret" \
+	"$(readlink "$T/pub/app.log") $(readlink "$T/pub/main.log")"
+ctl tail app
+expect_eq "tail through the planted link: no log file, nothing of the target" \
+	"app: ERROR (no log file)" "$OUT"
+expect_true "the daemon keeps running" alive "$DPID"
+expect_true "the daemon answers" state_is app RUNNING
+expect_file_contains "a link root made in the sticky directory is followed" \
+	"$T/data/root.log" '^through-roots-link$'
+expect_file_contains "a link in a directory others may not write is followed" \
+	"$T/data/own.log" '^through-own-dir$'
+expect_file_contains "a link by the sticky directory's owner is followed" \
+	"$T/data/owner.log" '^through-dir-owners-link$'
+expect_file_contains "stdout_logfile=/dev/stdout works" "$T/daemon.out" '^to-dev-stdout$'
+expect_file_contains "stdout_logfile=/proc/self/fd/1 works" "$T/daemon.out" '^to-proc-self-fd-1$'
+ctl tail rootlink
+expect_eq "tail through root's link works" "through-roots-link" "$OUT"
+
+# rotation: planted links at the backup names are moved aside by rename,
+# never written through; a link planted where logrotate moved the file
+# away is refused at the reopen (SIGUSR2)
+plant "$T/secret" "$T/pub/rot.log.1"
+plant "$T/secret" "$T/pub/rot.log.2"
+ctl rotate rot
+expect_eq "rotate with links planted at the backup names" "rot: rotated" "$OUT"
+expect_eq "rotate: the target is unchanged" "$SUM" "$(cksum <"$T/secret")"
+expect_true "rotate: the log was moved to .1" grep -q '^rot-output$' "$T/pub/rot.log.1"
+mv "$T/pub/rot.log" "$T/data/rot.log.moved"
+plant "$T/secret" "$T/pub/rot.log"
+kill -USR2 "$DPID"
+ctl restart rot
+expect_true "reopen: refused" wait_file "$T/daemon.out" \
+	"${TS}ERRO cannot write $T/pub/rot.log: $(planted_re "$T/pub/rot.log" "$T/pub")"
+expect_eq "reopen: the target is unchanged" "$SUM" "$(cksum <"$T/secret")"
+expect_true "reopen: the daemon keeps running" state_is rot RUNNING
+stop_daemon
+
+# a control FIFO or a socket in a planted directory: supervise refuses to
+# start, having made nothing there
+sed -i "s|^control_fifo=.*|control_fifo=%(here)s/pub/fifodir/ctl|" "$CONF"
+timeout 10 "$SUPERVISE" -n -c "$CONF" >"$T/fifo.out" 2>&1
+expect_eq "control_fifo in a planted directory: exit 2" 2 "$?"
+expect_match "control_fifo in a planted directory: why" \
+	"^Error: cannot make control_fifo $T/pub/fifodir/ctl: $(planted_re "$T/pub/fifodir" "$T/pub")" \
+	"$(cat "$T/fifo.out")"
+sed -i "s|^control_fifo=.*||; s|^file=.*|file=%(here)s/pub/fifodir/s.sock|" "$CONF"
+timeout 10 "$SUPERVISE" -n -c "$CONF" >"$T/sock.out" 2>&1
+expect_eq "socket in a planted directory: exit 2" 2 "$?"
+expect_match "socket in a planted directory: why" \
+	"^Error: Cannot open an HTTP server: $(planted_re "$T/pub/fifodir" "$T/pub")" \
+	"$(cat "$T/sock.out")"
+expect_eq "nothing made in the target directory" "$KEEP" "$(ls -A "$T/rootdir")"
+expect_eq "the target is still unchanged" "$SUM" "$(cksum <"$T/secret")"
+chmod 700 "$T"
