@@ -1,13 +1,15 @@
 # t_security (root only): the control socket has its mode and owner from
 # the moment it exists; no file the daemon creates, appends to or reads back
 # is opened through a symlink another user planted in a sticky
-# world-writable directory, while legitimate links keep working
+# world-writable directory, while legitimate links keep working; commands
+# never pass through a shell; user= leaves none of root's supplementary
+# groups behind
 . tests/lib.sh
 need strace
 need setpriv
 
 if [ "$(id -u)" != 0 ]; then
-	echo "SKIP $TEST: needs root (chown, links made by another user)"
+	echo "SKIP $TEST: needs root (chown, user=, links made by another user)"
 	exit 0
 fi
 getent passwd nobody >/dev/null 2>&1 || { echo "SKIP $TEST: no user nobody"; exit 0; }
@@ -19,6 +21,15 @@ NOBODY_GROUP=$(id -gn nobody)
 as_nobody() {
 	setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --init-groups -- "$@"
 }
+
+# ids PID FIELD: the Uid/Gid/Groups values of /proc/PID/status, sorted for
+# Groups, one space between them
+ids() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s ' \t' '\n' |
+		grep . | { [ "$2" = Groups ] && sort -n || cat; } | tr '\n' ' ' | sed 's/ $//'
+}
+
+four() { echo "$1 $1 $1 $1"; }
 
 # ---- the socket: mode and owner from its first moment ----------------------
 
@@ -221,4 +232,110 @@ expect_match "socket in a planted directory: why" \
 	"$(cat "$T/sock.out")"
 expect_eq "nothing made in the target directory" "$KEEP" "$(ls -A "$T/rootdir")"
 expect_eq "the target is still unchanged" "$SUM" "$(cksum <"$T/secret")"
+
+# ---- commands never pass through a shell ------------------------------------
+
+# argv FILE ARGS...: the program writes each argument on a line, [in brackets]
+script argv <<'EOF'
+out=$1; shift
+printf '[%s]\n' "$@" >"$out.tmp" && mv "$out.tmp" "$out"
+exec sleep 100
+EOF
+META='a;b c|d $(touch %(here)s/pwned1) `touch %(here)s/pwned2` >%(here)s/pwned3 && touch %(here)s/pwned4 || %(here)s/*.conf ~ $HOME &'
+conf_base
+conf <<EOF
+[program:meta]
+command=%(here)s/argv %(here)s/prog.argv $META
+
+[eventlistener:lst]
+command=%(here)s/argv %(here)s/lst.argv $META
+events=TICK_3600
+EOF
+start_daemon || exit 1
+wait_state meta RUNNING
+wait_state lst RUNNING
+WANT="[a;b]
+[c|d]
+[\$(touch]
+[$T/pwned1)]
+[\`touch]
+[$T/pwned2\`]
+[>$T/pwned3]
+[&&]
+[touch]
+[$T/pwned4]
+[||]
+[$T/*.conf]
+[~]
+[\$HOME]
+[&]"
+expect_true "program: argv written" until_ok 5 test -s "$T/prog.argv"
+expect_eq "program: shell metacharacters reach it as literal words" "$WANT" "$(cat "$T/prog.argv")"
+expect_true "eventlistener: argv written" until_ok 5 test -s "$T/lst.argv"
+expect_eq "eventlistener: the same" "$WANT" "$(cat "$T/lst.argv")"
+expect_eq "nothing else ran" "" "$(ls "$T" | grep pwned)"
+stop_daemon
+
+# ---- user= drops root's supplementary groups --------------------------------
+
+# The daemon starts as root with groups 4 and 24 besides; a program with
+# user=nobody has nobody's groups only, one without user= keeps root's.
+NOBODY_GROUPS=$(id -G nobody | tr ' ' '\n' | sort -n | tr '\n' ' ' | sed 's/ $//')
+conf_base
+conf <<'EOF'
+[program:asnobody]
+command=/bin/sleep 100
+user=nobody
+
+[program:asroot]
+command=/bin/sleep 100
+EOF
+start_cmd setpriv --groups=4,24 -- "$SUPERVISE" -n -c "$CONF" || exit 1
+wait_state asnobody RUNNING
+wait_state asroot RUNNING
+expect_eq "daemon started with groups 4 and 24" "4 24" "$(ids "$DPID" Groups)"
+P=$(pidof_prog asnobody)
+expect_eq "program user=nobody: Groups are nobody's only" "$NOBODY_GROUPS" "$(ids "$P" Groups)"
+expect_eq "program user=nobody: Uid" "$(four "$NOBODY_UID")" "$(ids "$P" Uid)"
+expect_eq "program user=nobody: Gid" "$(four "$NOBODY_GID")" "$(ids "$P" Gid)"
+expect_eq "program without user=: root's groups, as the daemon's" "4 24" \
+	"$(ids "$(pidof_prog asroot)" Groups)"
+stop_daemon
+
+# [supervisord] user=nobody: the daemon itself and its children
+mkdir -p "$T/u"
+chmod 777 "$T/u"
+SOCK=$T/u/supervise.sock
+PIDFILE=$T/u/supervise.pid
+LOG=$T/u/supervise.log
+cat >"$CONF" <<EOF
+[unix_http_server]
+file=%(here)s/u/supervise.sock
+
+[supervisord]
+logfile=%(here)s/u/supervise.log
+pidfile=%(here)s/u/supervise.pid
+childlogdir=%(here)s/u
+user=nobody
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://%(here)s/u/supervise.sock
+
+[program:child]
+command=/bin/sleep 100
+EOF
+chmod 644 "$CONF"
+start_cmd setpriv --groups=4,24 -- "$SUPERVISE" -n -c "$CONF" || exit 1
+wait_state child RUNNING
+expect_eq "[supervisord] user=nobody: the daemon's Groups are nobody's only" \
+	"$NOBODY_GROUPS" "$(ids "$DPID" Groups)"
+expect_eq "[supervisord] user=nobody: the daemon's Uid" "$(four "$NOBODY_UID")" "$(ids "$DPID" Uid)"
+expect_eq "[supervisord] user=nobody: the daemon's Gid" "$(four "$NOBODY_GID")" "$(ids "$DPID" Gid)"
+P=$(pidof_prog child)
+expect_eq "[supervisord] user=nobody: its child's Groups" "$NOBODY_GROUPS" "$(ids "$P" Groups)"
+expect_eq "[supervisord] user=nobody: its child's Uid" "$(four "$NOBODY_UID")" "$(ids "$P" Uid)"
+stop_daemon
 chmod 700 "$T"
