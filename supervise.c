@@ -2690,8 +2690,10 @@ static int srv_auth(struct sect *sc, struct srvconf *sv)
 		       "contains incomplete authentication: If a username or a password "
 		       "is specified, both the username and password must be specified",
 		       sc->name)), -1;
-	sv->username = u ? xstrdup(u) : NULL;
-	sv->password = p ? xstrdup(p) : NULL;
+	/* an empty username checks nothing in supervisord (and says so in the
+	 * log): a password alone locks nobody out */
+	sv->username = u && *u ? xstrdup(u) : NULL;
+	sv->password = u && *u ? xstrdup(p) : NULL;
 	return 0;
 }
 
@@ -6725,14 +6727,32 @@ static int password_ok(const char *conf, const char *given)
 	return secret_equal(hex, conf + 5);
 }
 
-/* auth USER PASSWORD, checked against the server the client came in by. */
-static void ctl_auth(struct client *c)
+/* If line is an "auth" request, what follows the word; else NULL. */
+static char *req_auth(char *line)
+{
+	line += strspn(line, " \t\r");
+	return strncmp(line, "auth", 4) == 0 && (!line[4] || strchr(" \t\r", line[4]))
+	       ? line + 4 : NULL;
+}
+
+/* auth USER PASSWORD, checked against the server the client came in by.
+ * The password is the rest of the line after one blank, as the client
+ * sends it: it may hold spaces or be empty, as with supervisord's HTTP
+ * Basic auth.  A failed login undoes an earlier one. */
+static void ctl_auth(struct client *c, char *rest)
 {
 	const struct srvconf *s = c->srv >= 0 ? &sv.cf.servers[c->srv] : NULL;
+	size_t n = strlen(rest);
+	char *user, *pass;
 
-	if (s && s->username && c->args.n == 2 && secret_equal(c->args.v[0], s->username)
-	    && password_ok(s->password, c->args.v[1]))
-		c->authed = 1;
+	if (n && rest[n - 1] == '\r')       /* nc -C ends lines with CR LF */
+		rest[n - 1] = '\0';
+	user = rest + strspn(rest, " \t");
+	pass = user + strcspn(user, " \t");
+	if (*pass)
+		*pass++ = '\0';
+	if (s && s->username)       /* both checked: the time tells no right username */
+		c->authed = secret_equal(user, s->username) & password_ok(s->password, pass);
 	if (!c->authed) {
 		ctl_line(c, "Server requires authentication");
 		c->status = SV_EXIT_ERROR;
@@ -6799,6 +6819,10 @@ static void ctl_request(struct client *c, char *line)
 	char *word, *save = NULL, *cmd;
 	size_t i;
 
+	if ((word = req_auth(line))) {
+		ctl_auth(c, word);
+		return;
+	}
 	cmd = strtok_r(line, " \t\r", &save);
 	if (!cmd) {
 		ctl_end(c);
@@ -6806,10 +6830,6 @@ static void ctl_request(struct client *c, char *line)
 	}
 	while ((word = strtok_r(NULL, " \t\r", &save)))
 		strv_push(&c->args, xstrdup(word));
-	if (strcmp(cmd, "auth") == 0) {
-		ctl_auth(c);
-		return;
-	}
 	if (!c->authed) {
 		ctl_line(c, "Server requires authentication");
 		c->status = SV_EXIT_ERROR;
