@@ -3237,7 +3237,8 @@ static void cfg_dump(const struct config *cf, FILE *out)
 		else
 			sb_addf(&b, "port = %s:%d\n", *s->host ? s->host : "*", s->port);
 		dump_field(&b, "username", T_STR, &s->username);
-		dump_field(&b, "password", T_STR, &s->password);
+		/* -T's output gets pasted into bug reports */
+		sb_addf(&b, "password = %s\n", s->password ? "(not shown)" : "");
 	}
 	for (i = 0; i < cf->ngroups; i++)
 		gconf_text(&cf->groups[i], &b);
@@ -6869,8 +6870,8 @@ static void ctl_take_requests(struct client *c)
 			if (!c->in[k])
 				c->in[k] = '?';
 		*nl = '\0';
-		if (c->srv < 0)
-			log_msg(L_INFO, "control_fifo: %s", c->in);
+		if (c->srv < 0)     /* a password written there stays out of the log */
+			log_msg(L_INFO, "control_fifo: %s", req_auth(c->in) ? "auth ..." : c->in);
 		ctl_request(c, c->in);
 		memmove(c->in, c->in + len, c->inlen - len);
 		c->inlen -= len;
