@@ -2812,8 +2812,10 @@ static int srv_auth(struct sect *sc, struct srvconf *sv)
 		       "contains incomplete authentication: If a username or a password "
 		       "is specified, both the username and password must be specified",
 		       sc->name)), -1;
-	sv->username = u ? xstrdup(u) : NULL;
-	sv->password = p ? xstrdup(p) : NULL;
+	/* an empty username checks nothing in supervisord (and says so in the
+	 * log): a password alone locks nobody out */
+	sv->username = u && *u ? xstrdup(u) : NULL;
+	sv->password = u && *u ? xstrdup(p) : NULL;
 	return 0;
 }
 
@@ -3357,7 +3359,8 @@ static void cfg_dump(const struct config *cf, FILE *out)
 		else
 			sb_addf(&b, "port = %s:%d\n", *s->host ? s->host : "*", s->port);
 		dump_field(&b, "username", T_STR, &s->username);
-		dump_field(&b, "password", T_STR, &s->password);
+		/* -T's output gets pasted into bug reports */
+		sb_addf(&b, "password = %s\n", s->password ? "(not shown)" : "");
 	}
 	for (i = 0; i < cf->ngroups; i++)
 		gconf_text(&cf->groups[i], &b);
@@ -3699,6 +3702,82 @@ static const char *errno_name(int e)
 
 static void log_msg(enum level lv, const char *fmt, ...);
 
+/* Linux's fs.protected_symlinks, on every system: a symlink in a sticky
+ * world-writable directory (/tmp) is followed only when it belongs to us or
+ * to the directory's owner.  Anyone else's may have been planted there to
+ * turn our write into one on /etc/shadow; a link that passes cannot be
+ * swapped by others, as the sticky bit keeps them from removing it.  Each
+ * component of path as written is checked, up to the last: 1 with why in
+ * err (which may be NULL) for the first link refused, else 0. */
+static int path_planted(const char *path, char *err, size_t errlen)
+{
+	char *p = xstrdup(path), *end = p, *dir;
+	struct stat ln, st;
+	int bad = 0;
+
+	while (!bad && *p && end) {
+		if ((end = strchr(end + 1, '/')))
+			*end = '\0';
+		if (lstat(p, &ln) == 0 && S_ISLNK(ln.st_mode)) {
+			dir = path_dir(p);
+			bad = stat(dir, &st) == 0 && (st.st_mode & S_ISVTX) && (st.st_mode & S_IWOTH)
+			      && ln.st_uid != geteuid() && ln.st_uid != st.st_uid;
+			if (bad)
+				errf(err, errlen, "%s is a symlink that uid %ld made in the sticky "
+				     "world-writable directory %s: not followed, it may point anywhere; "
+				     "remove it, or make it as uid %ld (this daemon) or as the "
+				     "directory's owner (uid %ld)", p, (long)ln.st_uid, dir,
+				     (long)geteuid(), (long)st.st_uid);
+			free(dir);
+		}
+		if (end)
+			*end = '/';
+	}
+	free(p);
+	return bad;
+}
+
+/* open(2) for every file the daemon creates, appends to or reads back:
+ * never through a planted link (path_planted), while /dev/stdout and a
+ * link root made to /data keep working.  -1 with errno, ELOOP for a link
+ * refused (path_error says why).  The last part is opened O_NOFOLLOW first,
+ * so a link planted there after the check is caught too; a directory on the
+ * way that did not exist at the check and appears as a link in the instant
+ * before the open is not (only the kernel's own check closes that). */
+static int path_open(const char *path, int flags, mode_t mode)
+{
+	int fd;
+
+	if (path_planted(path, NULL, 0))
+		return errno = ELOOP, -1;
+	fd = open(path, flags | O_NOFOLLOW, mode);
+	if (fd >= 0 || errno != ELOOP || (flags & O_NOFOLLOW))
+		return fd;
+	/* the last part is a link now, maybe one planted since the check */
+	if (path_planted(path, NULL, 0))
+		return errno = ELOOP, -1;
+	return open(path, flags, mode);
+}
+
+/* path_planted for the directory of file: where bind(2) and mkfifo(3)
+ * create it. */
+static int dir_planted(const char *file, char *err, size_t errlen)
+{
+	char *dir = path_dir(file);
+	int bad = path_planted(dir, err, errlen);
+
+	free(dir);
+	return bad;
+}
+
+/* What to tell the user about errno e of path_open(path). */
+static const char *path_error(const char *path, int e)
+{
+	static char why[2 * PATH_MAX + 256];
+
+	return e == ELOOP && path_planted(path, why, sizeof why) ? why : strerror(e);
+}
+
 /* Is path one of the daemon's own descriptors by another name (/dev/stdout,
  * /dev/fd/N, /proc/self/fd/N)?  Its number, or -1. */
 static int fd_alias(const char *path)
@@ -3746,8 +3825,8 @@ static int logfile_open(struct logfile *lf)
 
 	if (lf->fd >= 0 || !lf->path)
 		return lf->fd;
-	lf->fd = open(lf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY
-	              | O_NONBLOCK | (lf->nofollow ? O_NOFOLLOW : 0), lf->nofollow ? 0600 : 0666);
+	lf->fd = path_open(lf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY
+	                   | O_NONBLOCK | (lf->nofollow ? O_NOFOLLOW : 0), lf->nofollow ? 0600 : 0666);
 	if (lf->fd < 0 && (errno == ENXIO || errno == ENOENT) && (n = fd_alias(lf->path)) >= 0)
 		lf->fd = fcntl(n, F_DUPFD_CLOEXEC, 3);
 	if (lf->fd < 0)
@@ -3813,7 +3892,7 @@ static int logfile_rotate(struct logfile *lf)
 	if (rc < 0 && !lf->rotfailing) {
 		lf->rotfailing = e;
 		log_msg(L_ERRO, "cannot rotate %s: %s; it grows until that works",
-		        lf->path, strerror(e));
+		        lf->path, path_error(lf->path, e));
 	} else if (rc == 0)
 		lf->rotfailing = 0;
 	errno = e;
@@ -3835,10 +3914,10 @@ static int logfile_said(struct logfile *lf, int rc)
 		lf->failing = errno ? errno : EIO;
 		if (lf == &sv.log)
 			fprintf(stderr, "supervise: cannot write %s: %s\n", lf->path,
-			        strerror(lf->failing));
+			        path_error(lf->path, lf->failing));
 		else
 			log_msg(L_ERRO, "cannot write %s: %s; output is lost until it works "
-			        "again", lf->path, strerror(lf->failing));
+			        "again", lf->path, path_error(lf->path, lf->failing));
 	} else if (rc == 0 && lf->failing) {
 		lf->failing = 0;
 		log_msg(L_WARN, "%s works again; %lld bytes of output were lost",
@@ -4147,7 +4226,7 @@ static void log_notes(const struct config *cf)
 static const char stream_name[NSTREAMS][7] = { "stdout", "stderr" };
 
 /* Make an empty AUTO log <childlogdir>/<name>-<stream>---<identifier>-XXXXXXXX.log,
- * mode 0600, never through a planted link (O_EXCL). */
+ * mode 0600, never through a link (O_EXCL, and path_open for childlogdir). */
 static char *out_autolog_create(const char *name, int stream)
 {
 	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789_";
@@ -4161,17 +4240,18 @@ static char *out_autolog_create(const char *name, int stream)
 		rnd[8] = '\0';
 		path = xasprintf("%s/%s-%s---%s-%s.log", sv.cf.childlogdir, name,
 		                 stream_name[stream], sv.cf.identifier, rnd);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		fd = path_open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd >= 0) {
 			close(fd);
 			return path;
 		}
-		free(path);
 		if (errno != EEXIST) {
 			log_msg(L_ERRO, "cannot create log file in %s: %s",
-			        sv.cf.childlogdir, strerror(errno));
+			        sv.cf.childlogdir, path_error(path, errno));
+			free(path);
 			return NULL;
 		}
+		free(path);
 	}
 	return NULL;
 }
@@ -4202,7 +4282,9 @@ static void out_cleanup_autologs(void)
 	struct dirent *e;
 	char *path;
 
-	if (sv.cf.nocleanup || !(d = opendir(sv.cf.childlogdir)))
+	/* through a planted link this would delete in someone else's directory */
+	if (sv.cf.nocleanup || path_planted(sv.cf.childlogdir, NULL, 0)
+	    || !(d = opendir(sv.cf.childlogdir)))
 		return;
 	while ((e = readdir(d)))
 		if (out_is_autolog(e->d_name)) {
@@ -6192,7 +6274,7 @@ static void ctl_rotate_proc(struct client *c, struct proc *p, int whole)
 			continue;       /* a file moved away (logrotate) is started anew */
 		if (logfile_rotate(lf[i]) < 0) {
 			ctl_line(c, "%s: ERROR (cannot rotate %s: %s)", proc_namespec(p),
-			         lf[i]->path, strerror(errno));
+			         lf[i]->path, path_error(lf[i]->path, errno));
 			failed = 1;
 		} else
 			done = 1;
@@ -6244,7 +6326,7 @@ static int ctl_send_file(struct client *c, const char *path, long offset)
 	char buf[16384];
 	struct stat st;
 	ssize_t n;
-	int fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) : -1;
+	int fd = path ? path_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0) : -1;
 
 	if (fd < 0)
 		return -1;
@@ -6790,14 +6872,32 @@ static int password_ok(const char *conf, const char *given)
 	return secret_equal(hex, conf + 5);
 }
 
-/* auth USER PASSWORD, checked against the server the client came in by. */
-static void ctl_auth(struct client *c)
+/* If line is an "auth" request, what follows the word; else NULL. */
+static char *req_auth(char *line)
+{
+	line += strspn(line, " \t\r");
+	return strncmp(line, "auth", 4) == 0 && (!line[4] || strchr(" \t\r", line[4]))
+	       ? line + 4 : NULL;
+}
+
+/* auth USER PASSWORD, checked against the server the client came in by.
+ * The password is the rest of the line after one blank, as the client
+ * sends it: it may hold spaces or be empty, as with supervisord's HTTP
+ * Basic auth.  A failed login undoes an earlier one. */
+static void ctl_auth(struct client *c, char *rest)
 {
 	const struct srvconf *s = c->srv >= 0 ? &sv.cf.servers[c->srv] : NULL;
+	size_t n = strlen(rest);
+	char *user, *pass;
 
-	if (s && s->username && c->args.n == 2 && secret_equal(c->args.v[0], s->username)
-	    && password_ok(s->password, c->args.v[1]))
-		c->authed = 1;
+	if (n && rest[n - 1] == '\r')       /* nc -C ends lines with CR LF */
+		rest[n - 1] = '\0';
+	user = rest + strspn(rest, " \t");
+	pass = user + strcspn(user, " \t");
+	if (*pass)
+		*pass++ = '\0';
+	if (s && s->username)       /* both checked: the time tells no right username */
+		c->authed = secret_equal(user, s->username) & password_ok(s->password, pass);
 	if (!c->authed) {
 		ctl_line(c, "Server requires authentication");
 		c->status = SV_EXIT_ERROR;
@@ -6864,6 +6964,10 @@ static void ctl_request(struct client *c, char *line)
 	char *word, *save = NULL, *cmd;
 	size_t i;
 
+	if ((word = req_auth(line))) {
+		ctl_auth(c, word);
+		return;
+	}
 	cmd = strtok_r(line, " \t\r", &save);
 	if (!cmd) {
 		ctl_end(c);
@@ -6871,10 +6975,6 @@ static void ctl_request(struct client *c, char *line)
 	}
 	while ((word = strtok_r(NULL, " \t\r", &save)))
 		strv_push(&c->args, xstrdup(word));
-	if (strcmp(cmd, "auth") == 0) {
-		ctl_auth(c);
-		return;
-	}
 	if (!c->authed) {
 		ctl_line(c, "Server requires authentication");
 		c->status = SV_EXIT_ERROR;
@@ -6914,8 +7014,8 @@ static void ctl_take_requests(struct client *c)
 			if (!c->in[k])
 				c->in[k] = '?';
 		*nl = '\0';
-		if (c->srv < 0)
-			log_msg(L_INFO, "control_fifo: %s", c->in);
+		if (c->srv < 0)     /* a password written there stays out of the log */
+			log_msg(L_INFO, "control_fifo: %s", req_auth(c->in) ? "auth ..." : c->in);
 		ctl_request(c, c->in);
 		memmove(c->in, c->in + len, c->inlen - len);
 		c->inlen -= len;
@@ -7462,12 +7562,29 @@ static int srv_failed(int fd, int e, char *err, size_t errlen)
 	            errno_name(e), e);
 }
 
-/* Bind one [unix_http_server] socket: at <file>.<pid>, chmod/chown it, then
- * link it into place, so nobody ever connects to a half-made socket. */
+/* bind(2) at path with the socket's mode from its first moment: umask
+ * does what chmod(2) after bind would, without the window in which it
+ * follows a link planted at the new name (chmod's setuid/sticky bits mean
+ * nothing on a socket). */
+static int srv_bind_unix(int fd, const struct sockaddr_un *a, int chmod_bits)
+{
+	mode_t old = umask(~(mode_t)chmod_bits & 0777);
+	int rc = bind(fd, (const struct sockaddr *)a, sizeof *a), e = errno;
+
+	umask(old);
+	errno = e;
+	return rc;
+}
+
+/* Bind one [unix_http_server] socket: at <file>.<pid>, with its mode and
+ * owner, then link it into place, so nobody ever connects to a half-made
+ * socket.  Nothing here follows a link at either name (a link planted at
+ * <file> is unlinked as a stale socket is); bind follows those on the way
+ * to its directory, so these are checked. */
 static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
 {
 	struct sockaddr_un a;
-	char tmp[sizeof a.sun_path + 32];
+	char tmp[sizeof a.sun_path + 32], why[ERRLEN];
 	struct stat st;
 	int fd, e;
 
@@ -7476,6 +7593,8 @@ static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
 	if (strlen(s->file) + 24 >= sizeof a.sun_path)
 		return errf(err, errlen, "Cannot open an HTTP server: socket path %s is too long",
 		            s->file);
+	if (dir_planted(s->file, why, sizeof why))
+		return errf(err, errlen, "Cannot open an HTTP server: %s", why);
 	if (lstat(s->file, &st) == 0) {
 		snprintf(a.sun_path, sizeof a.sun_path, "%s", s->file);
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -7494,11 +7613,10 @@ static int srv_open_unix(const struct srvconf *s, char *err, size_t errlen)
 	memcpy(a.sun_path, tmp, strlen(tmp) + 1);  /* fits: checked above */
 	unlink(tmp);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0
-	    || chmod(tmp, (mode_t)s->chmod) < 0
+	if (fd < 0 || srv_bind_unix(fd, &a, s->chmod) < 0
 	    || ((s->chown_uid != (uid_t)-1 || s->chown_gid != (gid_t)-1)
-	        && chown(tmp, s->chown_uid, s->chown_gid) < 0)
-	    || link(tmp, s->file) < 0 || listen(fd, 1024) < 0) {
+	        && lchown(tmp, s->chown_uid, s->chown_gid) < 0)
+	    || linkat(AT_FDCWD, tmp, AT_FDCWD, s->file, 0) < 0 || listen(fd, 1024) < 0) {
 		e = errno;
 		unlink(tmp);
 		return srv_failed(fd, e, err, errlen);
@@ -7551,17 +7669,27 @@ static int srv_open_all(char *err, size_t errlen)
  * read-write so it never reads end of file when a writer leaves. */
 static int srv_open_fifo(char *err, size_t errlen)
 {
+	const char *path = sv.cf.control_fifo;
+	char why[ERRLEN];
 	struct stat st;
 	int fd;
 
-	if (!sv.cf.control_fifo)
+	if (!path)
 		return 0;
-	if (lstat(sv.cf.control_fifo, &st) == 0 && S_ISFIFO(st.st_mode))
-		unlink(sv.cf.control_fifo);     /* left by a daemon that was killed */
-	if (mkfifo(sv.cf.control_fifo, 0600) < 0
-	    || (fd = open(sv.cf.control_fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return errf(err, errlen, "cannot make control_fifo %s: %s", sv.cf.control_fifo,
-		            strerror(errno));
+	if (dir_planted(path, why, sizeof why))     /* mkfifo would follow it */
+		return errf(err, errlen, "cannot make control_fifo %s: %s", path, why);
+	if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+		unlink(path);           /* left by a daemon that was killed */
+	if (mkfifo(path, 0600) < 0
+	    || (fd = path_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW, 0)) < 0)
+		return errf(err, errlen, "cannot make control_fifo %s: %s", path,
+		            path_error(path, errno));
+	/* a writer of someone else's FIFO, swapped in since mkfifo, would be let in */
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode) || st.st_uid != geteuid()) {
+		close(fd);
+		return errf(err, errlen, "cannot make control_fifo %s: another user's file "
+		            "took its place; keep it in a directory only we may write", path);
+	}
 	ctl_new(fd, -1)->authed = 1;    /* its file mode is its lock */
 	return 0;
 }
@@ -7599,13 +7727,17 @@ static void pidfile_write(void)
 {
 	char buf[24];
 	int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-	int fd = open(sv.cf.pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int fd = path_open(sv.cf.pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), e;
 
 	sv.wrote_pidfile = fd >= 0 && write(fd, buf, (size_t)n) == n;
 	if (fd >= 0 && close(fd) != 0)
 		sv.wrote_pidfile = 0;
-	if (!sv.wrote_pidfile)
-		log_msg(L_CRIT, "could not write pidfile %s", sv.cf.pidfile);
+	if (sv.wrote_pidfile)
+		return;
+	e = errno;
+	log_msg(L_CRIT, "could not write pidfile %s", sv.cf.pidfile);  /* supervisord's */
+	if (e == ELOOP)
+		log_msg(L_CRIT, "%s", path_error(sv.cf.pidfile, e));
 }
 
 static void pidfile_remove(void)

@@ -18,7 +18,9 @@
  * the log as it grows and end only with an error.
  *
  * When the server has a username and password, the first request must be
- * "auth <user> <password>"; nothing else is accepted before it.
+ * "auth <user> <password>"; nothing else is accepted before it.  The
+ * password is the rest of the line after one space (it may hold spaces or
+ * be empty); a failed auth undoes an earlier one.
  */
 #ifndef SUPERVISE_H
 #define SUPERVISE_H
