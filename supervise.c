@@ -7084,6 +7084,13 @@ static void watch_add(struct watch *w, int fd, short events, struct proc *p, int
 	w->n++;
 }
 
+static void watch_free(struct watch *w)
+{
+	free(w->fds);
+	free(w->proc);
+	free(w->stream);
+}
+
 /* A log that holds what its pipe or tty has not taken yet waits to write. */
 static void watch_log(struct watch *w, const struct logfile *lf)
 {
@@ -7207,9 +7214,7 @@ static void loop_flush_output(int ms)
 			if (w.fds[i].revents && (lf = watch_logfile(w.fds[i].fd)))
 				logfile_flush(lf);
 	}
-	free(w.fds);
-	free(w.proc);
-	free(w.stream);
+	watch_free(&w);
 }
 
 static void daemon_reload_finish(void);
@@ -7225,34 +7230,44 @@ static int poll_timeout(int64_t next, int64_t now)
 	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
 }
 
-/* The loop: reap, act on deadlines, move the shutdown along, wait.  With
- * nothing due the wait has no timeout, so an idle daemon never wakes. */
+/* One turn of the loop: reap, act on deadlines, move a shutdown or reload
+ * along, serve the clients, wait.  With nothing due the wait has no
+ * timeout, so an idle daemon never wakes; most >= 0 bounds it (the fuzzer
+ * turns the loop itself).  Returns 0 once a shutdown has stopped everything. */
+static int loop_turn(struct watch *w, int most)
+{
+	int64_t next, now;
+	int ms;
+
+	loop_reap();
+	loop_deadlines();
+	if (sv.mood != M_RUNNING && !grp_shutdown_step()) {
+		if (sv.mood == M_SHUTDOWN)
+			return 0;
+		daemon_reload_finish();
+		return 1;
+	}
+	ctl_service();
+	now = now_ms();
+	next = min_due(loop_next_due(), ctl_wait_report(now));
+	if (sv.mood != M_RUNNING)
+		next = min_due(next, sv.lastdielog + 3000);
+	ms = poll_timeout(next, now);
+	if (most >= 0 && (ms < 0 || ms > most))
+		ms = most;
+	watch_build(w);
+	if (poll(w->fds, (nfds_t)w->n, ms) > 0)
+		watch_handle(w);
+	return 1;
+}
+
 static void loop_run(void)
 {
 	struct watch w = { 0 };
-	int64_t next, now;
 
-	for (;;) {
-		loop_reap();
-		loop_deadlines();
-		if (sv.mood != M_RUNNING && !grp_shutdown_step()) {
-			if (sv.mood == M_SHUTDOWN)
-				break;
-			daemon_reload_finish();
-			continue;
-		}
-		ctl_service();
-		now = now_ms();
-		next = min_due(loop_next_due(), ctl_wait_report(now));
-		if (sv.mood != M_RUNNING)
-			next = min_due(next, sv.lastdielog + 3000);
-		watch_build(&w);
-		if (poll(w.fds, (nfds_t)w.n, poll_timeout(next, now)) > 0)
-			watch_handle(&w);
-	}
-	free(w.fds);
-	free(w.proc);
-	free(w.stream);
+	while (loop_turn(&w, -1))
+		;
+	watch_free(&w);
 	daemon_exit();
 }
 
@@ -7583,13 +7598,20 @@ static void daemon_reopen_logs(void)
 			logfile_reopen(lf);
 }
 
-static void daemon_exit(void)
+/* Everything stopped: say goodbye to the clients and give back what the
+ * configuration holds (exit does this; so does the fuzzer between inputs). */
+static void daemon_stop(void)
 {
 	ctl_drop_all();
 	loop_flush_output(2000);
 	daemon_release();
 	cfg_free(&sv.lastread);
 	cfg_free(&sv.cf);
+}
+
+static void daemon_exit(void)
+{
+	daemon_stop();
 	close(sv.sigpipe[0]);
 	close(sv.sigpipe[1]);
 	exit(0);
