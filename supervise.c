@@ -4908,6 +4908,10 @@ static void proc_spawn(struct proc *p)
 		proc_spawn_failed(p, err);
 		goto out;
 	}
+	/* the child makes its own group too; whichever runs first, the group
+	 * is there for a stop that comes right behind the start (stopasgroup
+	 * signals -pid, which fails with ESRCH until then) */
+	setpgid(pid, pid);
 	p->pid = pid;
 	proc_spawnerr(p, NULL);
 	proc_change(p, ST_STARTING, L_INFO, "spawned: '%s' with pid %ld", p->cf->name, (long)pid);
