@@ -7,6 +7,8 @@
 #   make CROSS_COMPILE=arm-linux-gnueabihf-     a cross build (any prefix);
 #   make check CROSS_COMPILE=...  runs the tests through qemu-user
 #   make size                     stripped sizes of every build (bench/size.sh)
+#   make fuzz                     build the libFuzzer targets of fuzz/ with clang
+#                                 and run each FUZZTIME seconds (fuzz/run.sh)
 #   make install / uninstall      PREFIX (/usr/local), DESTDIR
 #
 # Nothing built here runs on the build host during the build.
@@ -31,6 +33,16 @@ LDLIBS = -lrt
 LIBFLAGS = -DSUPERVISE_NO_MAIN -Wno-unused-function
 SRC = supervise.c supervise.h
 
+# fuzz/: the targets, built with clang's libFuzzer and sanitizers for
+# `make fuzz`, and with $(CC) as replays of their inputs for `make check`
+FUZZ = config request split
+FUZZCC = clang
+FUZZFLAGS = -std=c99 -g -O1 -Wall -Wextra $(WERROR) -Wno-unused-function \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZTIME = 60
+FUZZ_BIN = fuzz/config-fuzz fuzz/request-fuzz fuzz/split-fuzz
+FUZZ_REPLAY = fuzz/config-replay fuzz/request-replay fuzz/split-replay
+
 # qemu-user for a cross build's tests: qemu-ARCH-static -L /usr/TRIPLET
 TRIPLET = $(CROSS_COMPILE:-=)
 QEMU_ARCH = $(shell echo $(TRIPLET) | sed 's/-.*//; s/^arm.*/arm/; s/^i.86$$/i386/')
@@ -50,15 +62,24 @@ supervisectl: ctl.c supervise.h supervise-lib.o
 tests/unit: tests/unit.c $(SRC)
 	$(CC) $(CFLAGS) -Wno-unused-function $(LDFLAGS) -o $@ tests/unit.c $(LDLIBS)
 
-check: all tests/unit
+fuzz/%-fuzz: fuzz/%.c fuzz/fuzz.h $(SRC)
+	$(FUZZCC) $(FUZZFLAGS) -o $@ fuzz/$*.c
+
+fuzz/%-replay: fuzz/%.c fuzz/fuzz.h fuzz/replay.c $(SRC)
+	$(CC) $(CFLAGS) -Wno-unused-function $(LDFLAGS) -o $@ fuzz/$*.c fuzz/replay.c $(LDLIBS)
+
+check: all tests/unit $(FUZZ_REPLAY)
 	QEMU="$(QEMU)" sh tests/run.sh
+
+fuzz: $(FUZZ_BIN)
+	sh fuzz/run.sh $(FUZZTIME) $(FUZZ)
 
 static:
 	$(MAKE) clean
 	$(MAKE) CC=musl-gcc LDFLAGS="$(LDFLAGS) -static" all
 
 clean:
-	rm -f supervise supervisectl supervise-lib.o tests/unit
+	rm -f supervise supervisectl supervise-lib.o tests/unit $(FUZZ_BIN) $(FUZZ_REPLAY)
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
@@ -88,4 +109,4 @@ uninstall:
 size:
 	sh bench/size.sh
 
-.PHONY: all check static clean install uninstall size
+.PHONY: all check fuzz static clean install uninstall size
