@@ -6127,6 +6127,19 @@ static int ctl_send_file(struct client *c, const char *path, long offset)
 	return 0;
 }
 
+/* tail -f, maintail -f and fg stream to their client until it leaves.  The
+ * control FIFO has nobody to stream to, and would run no command after:
+ * refuse them there.  Returns 1 (and ends the reply) when refused. */
+static int ctl_no_stream(struct client *c, const char *cmd)
+{
+	if (c->srv >= 0)
+		return 0;
+	ctl_line(c, "ERROR: %s streams to a client: use supervisectl, not the control FIFO", cmd);
+	c->status = SV_EXIT_ERROR;
+	ctl_end(c);
+	return 1;
+}
+
 /* Start following: the banner, the last 1024 bytes, then every chunk the
  * daemon writes (ctl_follow_push).  Nothing polls the file. */
 static void ctl_follow(struct client *c, const struct proc *p, int stream, const char *path)
@@ -6242,6 +6255,8 @@ static void ctl_tail(struct client *c)
 	if (ctl_resolve(name, &g, &p) != T_PROC)
 		p = NULL;
 	if (mod && strcmp(mod, "-f") == 0) {
+		if (ctl_no_stream(c, "tail -f"))
+			return;
 		/* supervisorctl prints its banner, then the server's 404 on stderr */
 		if (!p || !out_path(p, stream) || access(out_path(p, stream), F_OK) < 0) {
 			char *url = xasprintf("logtail/%s/%s", name, chan);
@@ -6285,6 +6300,8 @@ static void ctl_maintail(struct client *c)
 		goto bad;
 	}
 	if (arg && strcmp(arg, "-f") == 0) {
+		if (ctl_no_stream(c, "maintail -f"))
+			return;
 		if (sv.log.path && access(sv.log.path, F_OK) == 0)
 			ctl_follow(c, NULL, 0, sv.log.path);
 		else
@@ -6550,6 +6567,8 @@ static void ctl_fg(struct client *c)
 	struct procgroup *g;
 	struct proc *p = NULL;
 
+	if (ctl_no_stream(c, "fg"))
+		return;
 	if (c->args.n == 0)
 		ctl_line(c, "ERROR: no process name supplied");
 	else if (c->args.n > 1)
