@@ -5768,6 +5768,13 @@ static void ctl_notify(struct proc *p)
 	}
 }
 
+/* Is what c waits for from p over?  Start and stop say how it ended. */
+static int ctl_wait_done(struct client *c, struct proc *p)
+{
+	return c->phase == PH_START ? ctl_start_done(c, p)
+	       : c->phase == PH_STOP ? ctl_stop_done(c, p) : is_stopped_state(p->state);
+}
+
 /* Report, in order, the waited-for processes that are done; go on with the
  * request when none is left. */
 static void ctl_settle(struct client *c)
@@ -5784,12 +5791,9 @@ static void ctl_settle(struct client *c)
 		}
 		return;
 	}
-	for (i = k = 0; i < c->nwaiting; i++) {
-		struct proc *p = c->waiting[i];
-		if (!(c->phase == PH_START ? ctl_start_done(c, p)
-		      : c->phase == PH_STOP ? ctl_stop_done(c, p) : is_stopped_state(p->state)))
-			c->waiting[k++] = p;
-	}
+	for (i = k = 0; i < c->nwaiting; i++)
+		if (!ctl_wait_done(c, c->waiting[i]))
+			c->waiting[k++] = c->waiting[i];
 	if (!(c->nwaiting = k))
 		c->phase == PH_UPDATE ? ctl_update_continue(c) : ctl_continue(c);
 }
@@ -6325,17 +6329,32 @@ bad:
 
 /* ---- avail, reread, add, remove, update ---- */
 
-/* A follower of a process that is going away: its stream ends. */
+/* A group is going away (update, remove): the stream of a follower of one
+ * of its processes ends, and a client waiting on one (stopped by now) is
+ * told the outcome while the process is still there to ask, then goes on
+ * without it: another client's update must not leave it a dangling
+ * pointer. */
 static void ctl_forget_group(const struct procgroup *g)
 {
 	struct client *c;
+	int i, k;
 
-	for (c = sv.clients; c; c = c->next)
+	for (c = sv.clients; c; c = c->next) {
 		if (is_following(c) && c->follow && c->follow->grp == g) {
 			c->phase = PH_NONE;
 			c->follow = NULL;
 			c->closing = DROP;
 		}
+		for (i = k = 0; i < c->nwaiting; i++)
+			if (c->waiting[i]->grp != g)
+				c->waiting[k++] = c->waiting[i];
+			else
+				ctl_wait_done(c, c->waiting[i]);
+		if (k < c->nwaiting) {
+			c->nwaiting = k;
+			c->settle = 1;
+		}
+	}
 }
 
 /* avail lists processes of the last read config with their group. */

@@ -5,6 +5,11 @@
 # nothing)
 . tests/lib.sh
 
+# glibc fills what is freed with this byte: a use after free in the daemon
+# shows as a crash, not as old data that still looks right
+MALLOC_PERTURB_=165
+export MALLOC_PERTURB_
+
 # the programs every version of the config has
 common() {
 	conf <<'EOF'
@@ -377,3 +382,37 @@ ctl update
 expect_eq "fixed config: update adds" "extra: added process group" "$OUT"
 expect_true "fixed config: the new program runs" wait_state extra RUNNING
 expect_true "fixed config: keep still has the same pid" pid_same keep "$keep"
+
+# ---- a stop and an update wait on the same process --------------------------
+
+# one client stops slow, which takes stopwaitsecs (it ignores SIGTERM);
+# meanwhile another client's update removes slow's group.  When slow dies
+# the update goes on first and frees the group: the stop's answer must not
+# read the freed process (the daemon crashed; found by fuzz/request)
+cp "$CONF" "$T/noslow.conf"
+script slow.sh <<'EOF2'
+trap '' TERM
+while :; do sleep 0.1; done
+EOF2
+conf <<'EOF2'
+
+[program:slow]
+command=%(here)s/slow.sh
+stopwaitsecs=5
+EOF2
+ctl update
+expect_true "slow: added and running" wait_state slow RUNNING
+"$SUPERVISECTL" -c "$CTLCONF" stop slow >"$T/stop.out" 2>&1 &
+STOPPER=$!
+track "$STOPPER"
+expect_true "slow: stopping" until_ok 5 state_is slow STOPPING
+cp "$T/noslow.conf" "$CONF"
+ctl update
+wait "$STOPPER"
+expect_eq "stop beside an update: exit 0" 0 "$?"
+expect_eq "stop beside an update: its answer" "slow: stopped" "$(cat "$T/stop.out")"
+expect_true "stop beside an update: the daemon lives on" alive "$DPID"
+if is_supervise; then   # supervisord's update fails: STILL_RUNNING: slow
+	expect_eq "update beside a stop: waits, then removes the group" "slow: stopped
+slow: removed process group" "$OUT"
+fi
