@@ -191,6 +191,11 @@ auth user wrong
 @0|start cat|@0|reload|@0|status|shutdown
 @0|start multi:*|stop multi:*|start multi:*|stop multi:*
 start cat|stop cat|start cat|stop cat|restart cat
+@0&|start cat|stop cat|@0|status|pid all
+@0&|start changing|restart changing|@4|update|@0|avail
+@1&|auth user secret|start grp:*|stop grp:*|@0&|stop grp:a|@4|remove grp|update
+@0!|start cat|stop cat
+@0|start changing|@4&!|update|@0|status
 start false|start true|status
 EOF
 
@@ -201,5 +206,5 @@ for t in config split request; do
 		[ -s "$f" ] || continue
 		cp "$f" "fuzz/corpus/$t/$(cksum <"$f" | cut -d' ' -f1)"
 	done
-	echo "fuzz/corpus/$t: $(ls "fuzz/corpus/$t" | wc -l) seeds, $(du -sk "fuzz/corpus/$t" | cut -f1) KB"
+	echo "fuzz/corpus/$t: $(ls "fuzz/corpus/$t" | wc -l) seeds, $(cat "fuzz/corpus/$t"/* | wc -c) bytes"
 done

@@ -1,16 +1,20 @@
-/* request.c - fuzz target: the control protocol, as a client drives it.
+/* request.c - fuzz target: the control protocol, as clients drive it.
  *
  * The input is what clients send: one session, or several, each started by
- * a line "@N" (N a digit): N & 3 picks the way in (0: the socket without
- * authentication, 1: the socket with a plain password, 2: the one with a
- * {SHA} password, 3: the control FIFO), N & 4 changes the included file on
- * disk first, so that reread, avail, update and reload find a group gone,
- * one changed and one new.  Each session connects to the real socket (or
- * opens the FIFO), sends its bytes, half-closes the connection as
- * `printf ... | nc -U` does, and reads the replies until the daemon closes
- * it.  Between, the harness turns the daemon's own loop (loop_turn): accept,
- * ctl_read, ctl_take_requests, ctl_request, the commands, spawns, reaping,
- * reload.
+ * a line "@N" (N a digit, then optionally '&' and '!'): N & 3 picks the way
+ * in (0: the socket without authentication, 1: the socket with a plain
+ * password, 2: the one with a {SHA} password, 3: the control FIFO), N & 4
+ * changes the included file on disk first, so that reread, avail, update
+ * and reload find a group gone, one changed and one new.  A session
+ * connects to the real socket (or opens the FIFO), sends its bytes,
+ * half-closes the connection as `printf ... | nc -U` does, and reads the
+ * replies until the daemon closes it; with '!' it hangs up as soon as all
+ * is sent, as a client killed by ^C.  The next session starts when this one
+ * is over, or at once with '&': then they run side by side, and the child
+ * exits that happen meanwhile reach the daemon only once all of them are
+ * sent (sessions_hold), so two clients can wait on one process.  Between,
+ * the harness turns the daemon's own loop (loop_turn): accept, ctl_read,
+ * ctl_take_requests, ctl_request, the commands, spawns, reaping, reload.
  *
  * State.  Every input starts from the same daemon: the config is loaded and
  * realized afresh (cfg_load, daemon_realize: logs, groups, sockets, FIFO)
@@ -23,7 +27,7 @@
  *
  * Processes.  Spawning is real and harmless: /bin/cat (dies on end of file
  * of its stdin, so even a crashed fuzzer leaves none behind), /bin/true and
- * /bin/false; the other programs name a missing command or a file that is
+ * /bin/false; most other programs name a missing command or a file that is
  * not executable, which fail before fork (forks are what makes this target
  * slow).  Nothing starts by itself (autostart is false, but for a missing
  * command), startsecs is 0 and the stop signal KILL, so a start or stop a
@@ -36,7 +40,8 @@
  * password-protected sockets gets nothing but "Server requires
  * authentication".
  *
- * FUZZ_SHOW=1 in the environment prints each session's reply. */
+ * FUZZ_SHOW=1 in the environment prints each session's reply:
+ *   FUZZ_SHOW=1 fuzz/request-replay INPUT */
 #include "fuzz.h"
 #include <sys/ioctl.h>
 
@@ -113,14 +118,14 @@ static const char conf[] =
 /* The included file as loaded, and as reread finds it after "@4". */
 static const char extra_loaded[] =
 	"[program:gone]\n"
-	"command=%(here)s/notexec\n"
+	"command=/bin/cat\n"
 	"stdout_logfile=NONE\n"
 	"[program:changing]\n"
-	"command=%(here)s/missing\n"
+	"command=/bin/cat\n"
 	"stdout_logfile=NONE\n";
 static const char extra_changed[] =
 	"[program:changing]\n"
-	"command=%(here)s/missing -u\n"
+	"command=/bin/cat -u\n"
 	"stdout_logfile=NONE\n"
 	"[program:new]\n"
 	"command=%(here)s/missing\n"
@@ -191,12 +196,20 @@ static void daemon_end(struct watch *w)
 
 struct session {
 	int way;                    /* 0-2: socks[way]; 3: the FIFO */
+	int change;                 /* put extra_changed on disk first */
+	int background;             /* '&': the next session starts at once */
+	int hangup;                 /* '!': hang up once all is sent, read nothing */
+	int chained;                /* runs beside others: child exits wait */
+	const uint8_t *sent;        /* all it sends, for the checks */
+	size_t nsent;
 	const uint8_t *p;           /* what is left to send */
 	size_t n;
 	int fd;
 	struct sbuf reply;
 	int eof;                    /* all sent: half-closed */
 	int closed;                 /* the daemon closed the connection */
+	int turns;                  /* turns of the loop since all was sent */
+	int64_t end;                /* it hangs if not over by then */
 };
 
 static void session_open(struct session *s)
@@ -316,86 +329,162 @@ static void check_auth(const struct session *s, const uint8_t *sent, size_t n)
 	}
 }
 
-/* Wait until something the daemon watches, or the session's connection, is
- * ready, at most FZ_TURN_MS. */
-static void session_wait(struct watch *w, const struct session *s)
+/* Is the session over: closed by the daemon (a socket), answered (the
+ * FIFO), and not in the middle of a reload it asked for? */
+static int session_over(const struct session *s)
 {
-	watch_build(w);
-	watch_add(w, s->fd, s->way == 3 ? 0 : POLLIN, NULL, -2);
-	poll(w->fds, (nfds_t)w->n, FZ_TURN_MS);
+	return (s->way == 3 ? fifo_done(s) : s->closed) && sv.mood != M_RESTARTING;
 }
 
-/* Run a session until the daemon closed it, it is answered (the FIFO), or a
- * shutdown stopped the daemon: then 0, and the daemon's last words are read
- * by session_end after daemon_end.  The loop turns without waiting; the
- * harness waits for the daemon's fds and its own together. */
-static int session_run(struct watch *w, struct session *s)
+static void session_start(struct session *s)
 {
-	int64_t end = now_ms() + FZ_SESSION_MS;
-
+	if (s->change)
+		fz_puts("conf.d/extra.conf", extra_changed);
+	s->end = now_ms() + FZ_SESSION_MS;
 	session_open(s);
-	for (;;) {
-		if (!loop_turn(w, 0))
-			return 0;
-		session_send(s);
-		session_receive(s);
-		/* a reload it asked for is over before the next session connects */
-		if ((s->way == 3 ? fifo_done(s) : s->closed) && sv.mood != M_RESTARTING)
-			return 1;
-		FZ_ASSERT(now_ms() < end, "session @%d not over after %d ms", s->way,
-		          FZ_SESSION_MS);
-		session_wait(w, s);
-	}
 }
 
-static void session_end(struct session *s, const uint8_t *sent, size_t n)
+static void session_end(struct session *s)
 {
 	session_receive(s);
 	if (show)
-		printf("---- session @%d: %s\n", s->way, s->reply.p ? s->reply.p : "(no reply)");
-	check_framing(s);
-	check_auth(s, sent, n);
+		printf("---- session @%d%s%s: %s\n", s->way, s->background ? "&" : "",
+		       s->hangup ? "!" : "", s->reply.p ? s->reply.p : "(no reply)");
+	if (!s->hangup) {
+		check_framing(s);
+		check_auth(s, s->sent, s->nsent);
+	}
 	close(s->fd);
 	free(s->reply.p);
+	s->fd = -1;
 }
 
-/* Is there a session line "@N" at p (n bytes left)?  Its N, or -1. */
-static int session_mark(const uint8_t *p, size_t n)
+/* One turn of every running session: send, read, hang up, end.  Returns
+ * how many still run. */
+static int sessions_step(struct session *s, int n)
 {
-	return n >= 3 && p[0] == '@' && p[1] >= '0' && p[1] <= '7' && p[2] == '\n' ? p[1] - '0' : -1;
+	int i, running = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i].fd < 0)
+			continue;
+		session_send(&s[i]);
+		if (s[i].hangup && !s[i].n) {
+			close(s[i].fd);     /* the daemon sees the bytes, then the hang-up */
+			s[i].fd = -1;
+			continue;
+		}
+		session_receive(&s[i]);
+		s[i].turns += !s[i].n;
+		if (session_over(&s[i])) {
+			session_end(&s[i]);
+			continue;
+		}
+		FZ_ASSERT(now_ms() < s[i].end, "session %d @%d not over after %d ms", i,
+		          s[i].way, FZ_SESSION_MS);
+		running++;
+	}
+	return running;
+}
+
+/* Sessions that run beside each other learn of child exits only once all
+ * of them are sent and read: a process that dies while requests of two
+ * clients wait on it (the interleaving a slow child gives).  Held by
+ * blocking SIGCHLD, which the daemon's handler would have caught. */
+static void sessions_hold(const struct session *s, int n, int started)
+{
+	sigset_t chld;
+	int i, hold = started < n && started && s[started - 1].background;
+
+	for (i = 0; i < started && !hold; i++)
+		hold = s[i].fd >= 0 && s[i].chained && (s[i].n || s[i].turns < 2);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &chld, NULL);
+}
+
+/* Wait until something the daemon watches, or a session's connection, is
+ * ready, at most FZ_TURN_MS. */
+static void sessions_wait(struct watch *w, const struct session *s, int n)
+{
+	int i;
+
+	watch_build(w);
+	for (i = 0; i < n; i++)
+		if (s[i].fd >= 0)
+			watch_add(w, s[i].fd, s[i].way == 3 ? 0 : POLLIN, NULL, -2);
+	poll(w->fds, (nfds_t)w->n, FZ_TURN_MS);
+}
+
+/* A session line at p: '@', a digit N (N & 3 the way in, N & 4 the changed
+ * include), then '&' and '!' in any order, then a newline.  Returns its
+ * length and fills s, or 0. */
+static size_t session_mark(const uint8_t *p, size_t n, struct session *s)
+{
+	size_t k = 2;
+
+	if (n < 3 || p[0] != '@' || p[1] < '0' || p[1] > '7')
+		return 0;
+	memset(s, 0, sizeof *s);
+	s->way = (p[1] - '0') & 3;
+	s->change = (p[1] - '0') & 4;
+	for (; k < n && k < 4 && (p[k] == '&' || p[k] == '!'); k++)
+		*(p[k] == '&' ? &s->background : &s->hangup) = 1;
+	return k < n && p[k] == '\n' ? k + 1 : 0;
+}
+
+/* Cut the input into its sessions (the first may have no session line). */
+static struct session *sessions_parse(const uint8_t *data, size_t size, int *n)
+{
+	struct session *s = NULL, mark;
+	size_t i = 0, k;
+
+	*n = 0;
+	while (*n == 0 || i < size) {
+		s = xrealloc(s, (size_t)(*n + 1) * sizeof *s);
+		if ((k = session_mark(data + i, size - i, &mark)))
+			i += k;
+		else
+			memset(&mark, 0, sizeof mark);
+		mark.fd = -1;
+		mark.chained = mark.background || (*n && s[*n - 1].background);
+		mark.sent = mark.p = data + i;
+		for (; i < size; i++)
+			if ((i == (size_t)(mark.p - data) || data[i - 1] == '\n')
+			    && session_mark(data + i, size - i, &s[*n]))
+				break;
+		mark.nsent = mark.n = (size_t)(data + i - mark.p);
+		s[(*n)++] = mark;
+	}
+	return s;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct watch w = { 0 };
-	struct session s;
-	size_t i = 0, start;
-	int mark = session_mark(data, size), more = 1;
+	struct session *s;
+	int n, started = 0, running = 0, i;
 
+	s = sessions_parse(data, size, &n);
 	daemon_begin();
-	if (mark >= 0)
-		i = 3;
-	while (more) {
-		int next = -1;
-		if (mark >= 0 && (mark & 4))
-			fz_puts("conf.d/extra.conf", extra_changed);
-		for (start = i; i < size; i++)
-			if ((i == start || data[i - 1] == '\n') && (next = session_mark(data + i, size - i)) >= 0)
-				break;
-		memset(&s, 0, sizeof s);
-		s.way = mark < 0 ? 0 : mark & 3;
-		s.p = data + start;
-		s.n = i - start;
-		if (!(more = session_run(&w, &s)))
-			daemon_end(&w);
-		session_end(&s, data + start, i - start);
-		if (next < 0)
-			break;
-		mark = next;
-		i += 3;
+	while (started < n || running) {
+		/* the next starts when none runs, or beside one sent to the background */
+		if (started < n && (!running || s[started - 1].background)) {
+			session_start(&s[started++]);
+			running++;
+		}
+		sessions_hold(s, n, started);
+		if (!loop_turn(&w, 0))
+			break;          /* shut down: the sessions end after daemon_end */
+		if ((running = sessions_step(s, started)) && !(started < n && s[started - 1].background))
+			sessions_wait(&w, s, started);
 	}
-	if (more)
-		daemon_end(&w);
+	sessions_hold(s, 0, 0);
+	daemon_end(&w);
+	for (i = 0; i < started; i++)
+		if (s[i].fd >= 0)
+			session_end(&s[i]);
 	watch_free(&w);
+	free(s);
 	return 0;
 }
