@@ -6892,6 +6892,7 @@ static void ctl_free(struct client *c)
 {
 	close(c->fd);
 	strv_free(&c->args);
+	strv_free(&c->steps);       /* an update it hung up on */
 	free(c->waiting);
 	free(c->out);
 	free(c);
