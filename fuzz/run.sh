@@ -29,7 +29,7 @@ for t in "$@"; do
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/log")
 	found=$(find "$out" -maxdepth 1 -newer "$out/.start" \
 		\( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) |
-		sort | tr '\n' ' ')
+		sort | tr '\n' ' ' | sed 's/ $//')
 	if [ $rc -ne 0 ] || [ -n "$found" ]; then
 		status=1
 		echo "FAIL fuzz $t: exit $rc after ${runs:-?} runs; inputs: ${found:-none}; log: $out/log"
