@@ -6493,21 +6493,26 @@ static int ctl_stop_group(struct client *c, struct procgroup *g)
 
 /* One step of an update: "r:G" remove, "c:G" replace, "a:G" add (spec 4.3,
  * in supervisorctl's order).  Stopping a group waits; the step is taken
- * again when the stops are done (c->stopped). */
+ * again when the stops are done (c->stopped).  Other clients go on
+ * meanwhile: a process of G started again is stopped again (removing a
+ * running process would leave it unsupervised), and a G another client
+ * added is left alone. */
 static void ctl_update_step(struct client *c, const char *step)
 {
 	const char *name = step + 2;
 	struct procgroup *g = grp_find(name);
 
-	if (step[0] != 'a' && g && !c->stopped) {
-		c->fails = ctl_stop_group(c, g);
+	if (step[0] != 'a' && g && (!c->stopped || grp_unstopped(g))) {
+		c->fails += ctl_stop_group(c, g);
 		c->stopped = 1;
 		if (c->nwaiting)
 			return;
 	}
 	if (step[0] != 'a')
 		ctl_line(c, "%s: stopped", name);
-	if (step[0] == 'r' && c->fails) {
+	if (step[0] == 'a' && g) {
+		ctl_line(c, "%s: ERROR (process group already active)", name);
+	} else if (step[0] == 'r' && c->fails) {
 		ctl_line(c, "%s: has problems; not removing", name);
 		c->status = SV_EXIT_ERROR;
 	} else if (step[0] == 'r') {
