@@ -1146,6 +1146,10 @@ static int fmt_value(struct sbuf *out, const struct xname *x, const char *spec,
 	return 0;
 }
 
+/* Python pads a value to any width it can allocate; a config that asks for
+ * more than this is refused with Python's words for one that overflows. */
+#define FMT_WIDTH_MAX 65535
+
 /* One %-directive at s[*i] (just after the '%').  Python's order: the
  * (name) is looked up first, then flags, width, precision, conversion.
  * Returns 0, -1 with why filled (badly formatted), or -2 with *miss set
@@ -1156,6 +1160,8 @@ static int fmt_directive(struct sbuf *out, const char *s, size_t *i,
 	const struct xname *x = NULL;
 	char spec[40] = "%";
 	size_t j = *i, sl = 1;
+	long n = 0;                 /* the width or precision so far */
+	int dot = 0;                /* n is the precision */
 
 	if (s[j] == '(') {
 		const char *e = strchr(s + j + 1, ')');
@@ -1170,6 +1176,11 @@ static int fmt_directive(struct sbuf *out, const char *s, size_t *i,
 	for (; s[j] && strchr("-+ #0*.0123456789hlL", s[j]); j++) {
 		if (s[j] == '*')
 			return errf(why, wl, "* wants int");
+		if (isdigit((unsigned char)s[j]) && (n = n * 10 + s[j] - '0') > FMT_WIDTH_MAX)
+			return errf(why, wl, "%s too big", dot ? "precision" : "width");
+		if (!isdigit((unsigned char)s[j]))
+			n = 0;
+		dot |= s[j] == '.';
 		if (!strchr("hlL", s[j]) && sl < sizeof spec - 1)
 			spec[sl++] = s[j];
 	}

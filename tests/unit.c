@@ -444,6 +444,17 @@ static void test_errors(void)
 	         "formatted: unsupported format character 'Y' (0x59) at index 7 in section "
 	         "'program:x' (file: '%s/t.conf')", tmpd);
 	eqe("err badly formatted", err1("[supervisord]\n[program:x]\ncommand=date +%Y\n"), want);
+	eqe("err width too big", err1("[supervisord]\nidentifier=%(here)99999999999999999999s\n"),
+	    "Format string '%(here)99999999999999999999s' for 'supervisord.identifier' is badly "
+	    "formatted: width too big");
+	/* ours: past 65535 (supervisord pads to gigabytes, found by fuzz/config) */
+	eqe("err width 65536 too big", err1("[supervisord]\nidentifier=%(here)65536s\n"),
+	    "Format string '%(here)65536s' for 'supervisord.identifier' is badly "
+	    "formatted: width too big");
+	eqe("err precision too big", err1("[supervisord]\nidentifier=%(here).65536s\n"),
+	    "Format string '%(here).65536s' for 'supervisord.identifier' is badly "
+	    "formatted: precision too big");
+	eqe("width 65535 is fine", err1("[supervisord]\nidentifier=%(here)65535s\n"), "");
 	snprintf(want, sizeof want, "No closing quotation in section 'program:x' (file: '%s/t.conf')", tmpd);
 	eqe("err env quote", err1("[supervisord]\n[program:x]\ncommand=/bin/true\nenvironment=A=\"x\n"), want);
 	snprintf(want, sizeof want, "%%(process_num) must be present within process_name when "
