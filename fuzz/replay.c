@@ -7,6 +7,7 @@
  * Prints "replayed N inputs" and exits 0; a failed check of the target
  * aborts, and the name of the input being replayed is on stderr before. */
 #define _POSIX_C_SOURCE 200809L
+#define _FILE_OFFSET_BITS 64    /* readdir of a big filesystem on 32-bit ARM, MIPS */
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
