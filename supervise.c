@@ -2281,6 +2281,21 @@ static int prog_shared(struct sect *sc, struct prog *pr)
 	return 0;
 }
 
+/* The processes of one configuration: a typo such as numprocs=1000000000
+ * would build configurations until memory ran out (README, difference 14). */
+#define CFG_PROCS_MAX 10000
+
+/* How many processes the groups read so far have. */
+static long cfg_nprocs(const struct config *cf)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < cf->ngroups; i++)
+		n += cf->groups[i].nprocs;
+	return n;
+}
+
 /* process_name, the numprocs and stopasgroup checks. */
 static int prog_checks(struct sect *sc, struct prog *pr)
 {
@@ -2295,6 +2310,14 @@ static int prog_checks(struct sect *sc, struct prog *pr)
 	if (pr->numprocs > 1 && !strstr(name, "%(process_num)"))
 		return sect_fail(sc, "process_name", xstrdup("%(process_num) must be "
 		                 "present within process_name when numprocs > 1")), -1;
+	if (pr->numprocs > CFG_PROCS_MAX - cfg_nprocs(sc->cx->cf))
+		return sect_fail(sc, "numprocs", xasprintf("numprocs=%ld makes %ld processes "
+		                 "in all; supervise runs at most %d", pr->numprocs, pr->numprocs
+		                 + cfg_nprocs(sc->cx->cf), CFG_PROCS_MAX)), -1;
+	if (pr->numprocs > 0 && pr->numprocs_start > LONG_MAX - pr->numprocs)
+		return sect_fail(sc, "numprocs_start", xasprintf("numprocs_start=%ld leaves no "
+		                 "room for %ld process numbers", pr->numprocs_start,
+		                 pr->numprocs)), -1;
 	if (pr->pc.stopasgroup && !pr->pc.killasgroup)
 		return sect_fail(sc, "killasgroup", xstrdup("Cannot set "
 		                 "stopasgroup=true and killasgroup=false")), -1;
@@ -2451,6 +2474,8 @@ static int prog_read(struct ctx *cx, struct isect *s, const char *group,
 	names_set(&sc.nm, "group_name", group, 0);
 	if (prog_shared(&sc, &pr) < 0 || prog_checks(&sc, &pr) < 0)
 		goto out;
+	if (pr.numprocs > 0)        /* at once: one more at a time copies n*n/2 */
+		g->procs = xrealloc(g->procs, (size_t)(g->nprocs + pr.numprocs) * sizeof *g->procs);
 	for (num = pr.numprocs_start; num < pr.numprocs_start + pr.numprocs; num++) {
 		struct pconf pc;
 		pconf_copy(&pc, &pr.pc);
@@ -2458,7 +2483,6 @@ static int prog_read(struct ctx *cx, struct isect *s, const char *group,
 			pconf_free(&pc);
 			goto out;
 		}
-		g->procs = xrealloc(g->procs, (size_t)(g->nprocs + 1) * sizeof *g->procs);
 		for (i = g->nprocs; i > first && pconf_cmp(&g->procs[i - 1], &pc) > 0; i--)
 			g->procs[i] = g->procs[i - 1];
 		g->procs[i] = pc;

@@ -433,7 +433,7 @@ static void test_expand(void)
 
 static void test_errors(void)
 {
-	char want[1024];
+	char want[1024], conf[256];
 
 	snprintf(want, sizeof want, "Format string '/bin/echo %%(foo)s' for 'program:x.command' "
 	         "contains names ('foo') which cannot be expanded. Available names: ENV_HOME, "
@@ -460,6 +460,16 @@ static void test_errors(void)
 	snprintf(want, sizeof want, "%%(process_num) must be present within process_name when "
 	         "numprocs > 1 in section 'program:x' (file: '%s/t.conf')", tmpd);
 	eqe("err numprocs", err1("[supervisord]\n[program:x]\ncommand=/bin/true\nnumprocs=2\n"), want);
+	/* ours: found by the config fuzzer, which ran out of time and memory */
+	snprintf(want, sizeof want, "numprocs=1000000000 makes 1000000001 processes in all; "
+	         "supervise runs at most 10000 in section 'program:x' (file: '%s/t.conf')", tmpd);
+	eqe("err numprocs too many", err1("[supervisord]\n[program:w]\ncommand=/bin/true\n"
+	    "[program:x]\ncommand=/bin/true\nnumprocs=1000000000\nprocess_name=%(process_num)d\n"), want);
+	snprintf(conf, sizeof conf, "[supervisord]\n[program:x]\ncommand=/bin/true\nnumprocs=2\n"
+	         "numprocs_start=%ld\nprocess_name=%%(process_num)d\n", LONG_MAX);
+	snprintf(want, sizeof want, "numprocs_start=%ld leaves no room for 2 process numbers "
+	         "in section 'program:x' (file: '%s/t.conf')", LONG_MAX, tmpd);
+	eqe("err numprocs_start overflows", err1(conf), want);
 	eqe("err group quirk", err1("[supervisord]\n[program:a]\ncommand=/bin/true\n[group:g]\n"
 	    "programs=a,nope\n"), "[program:a] names unknown program or fcgi-program nope");
 	eqe("err group unknown first", err1("[supervisord]\n[group:g]\nprograms=nope\n"),
