@@ -3484,8 +3484,13 @@ int cfg_read_ctl(const char *path, struct ctlconf *cc, char *err, size_t errlen)
 		rc = 0;
 	sect_done(&sc);
 	sect_done(&sh);
-	if (rc < 0) {
+	if (rc < 0) {               /* nothing read is kept */
 		errf(err, errlen, "%s", errors.v[0]);
+		free(cc->serverurl);
+		free(cc->prompt);
+		free(cc->username);
+		free(cc->password);
+		memset(cc, 0, sizeof *cc);
 		goto out;
 	}
 	if (strncmp(cc->serverurl, "unix://", 7) == 0) {
