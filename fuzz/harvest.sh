@@ -117,7 +117,9 @@ envtab && /^\t\t\{"/ { save("split", first($0)) }
 END { flush() }' tests/unit.c
 
 cp examples/supervise.conf "$tmp/config/examples.conf"
-[ -x ./supervise ] && ./supervise --sample-config >"$tmp/config/sample.conf" || true
+if [ -x ./supervise ]; then
+	./supervise --sample-config >"$tmp/config/sample.conf"
+fi
 
 # split: the values of command= and environment= in every config seed
 for f in "$tmp"/config/*; do
