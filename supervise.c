@@ -5828,6 +5828,11 @@ static void ctl_settle(struct client *c)
 			ctl_line(c, "Exiting foreground");
 			c->follow = NULL;
 			ctl_end(c);
+			/* what the client typed meanwhile was meant for the process,
+			 * and more may be on its way: none of it is a request, and
+			 * the connection ends with the reply */
+			c->inlen = 0;
+			c->closing = DRAIN;
 		}
 		return;
 	}
