@@ -9,6 +9,8 @@
 #   make check SANITIZE=1         built and run with ASan and UBSan
 #   make check VALGRIND=1         the daemon runs under valgrind memcheck
 #   make size                     stripped sizes of every build (bench/size.sh)
+#   make fuzz                     build the libFuzzer targets of fuzz/ with clang
+#                                 and run each FUZZTIME seconds (fuzz/run.sh)
 #   make install / uninstall      PREFIX (/usr/local), DESTDIR
 #
 # Nothing built here runs on the build host during the build.
@@ -44,6 +46,16 @@ SANFLAGS = $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -g,$(if $(VALGRIND),-g))
 BUILD = $(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) $(LDLIBS)
 
+# fuzz/: the targets, built with clang's libFuzzer and sanitizers for
+# `make fuzz`, and with $(CC) as replays of their inputs for `make check`
+FUZZ = config request split
+FUZZCC = clang
+FUZZFLAGS = -std=c99 -g -O1 -Wall -Wextra $(WERROR) -Wno-unused-function \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZTIME = 60
+FUZZ_BIN = fuzz/config-fuzz fuzz/request-fuzz fuzz/split-fuzz
+FUZZ_REPLAY = fuzz/config-replay fuzz/request-replay fuzz/split-replay
+
 # qemu-user for a cross build's tests: qemu-ARCH-static -L /usr/TRIPLET
 TRIPLET = $(CROSS_COMPILE:-=)
 QEMU_ARCH = $(shell echo $(TRIPLET) | sed 's/-.*//; s/^arm.*/arm/; s/^i.86$$/i386/')
@@ -68,15 +80,24 @@ tests/unit: tests/unit.c $(SRC) build-flags
 build-flags: FORCE
 	@printf '%s\n' '$(BUILD)' | cmp -s - $@ || printf '%s\n' '$(BUILD)' >$@
 
-check: all tests/unit
+fuzz/%-fuzz: fuzz/%.c fuzz/fuzz.h $(SRC)
+	$(FUZZCC) $(FUZZFLAGS) -o $@ fuzz/$*.c
+
+fuzz/%-replay: fuzz/%.c fuzz/fuzz.h fuzz/replay.c $(SRC) build-flags
+	$(CC) $(CFLAGS) $(SANFLAGS) -Wno-unused-function $(LDFLAGS) -o $@ fuzz/$*.c fuzz/replay.c $(LDLIBS)
+
+check: all tests/unit $(FUZZ_REPLAY)
 	QEMU="$(QEMU)" SANITIZE="$(SANITIZE)" VALGRIND="$(VALGRIND)" sh tests/run.sh
+
+fuzz: $(FUZZ_BIN)
+	sh fuzz/run.sh $(FUZZTIME) $(FUZZ)
 
 static:
 	$(MAKE) clean
 	$(MAKE) CC=musl-gcc LDFLAGS="$(LDFLAGS) -static" all
 
 clean:
-	rm -f supervise supervisectl supervise-lib.o tests/unit build-flags
+	rm -f supervise supervisectl supervise-lib.o tests/unit build-flags $(FUZZ_BIN) $(FUZZ_REPLAY)
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
@@ -106,4 +127,4 @@ uninstall:
 size:
 	sh bench/size.sh
 
-.PHONY: all check static clean install uninstall size FORCE
+.PHONY: all check fuzz static clean install uninstall size FORCE

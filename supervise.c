@@ -1268,6 +1268,10 @@ static int fmt_value(struct sbuf *out, const struct xname *x, const char *spec,
 	return 0;
 }
 
+/* Python pads a value to any width it can allocate; a config that asks for
+ * more than this is refused with Python's words for one that overflows. */
+#define FMT_WIDTH_MAX 65535
+
 /* One %-directive at s[*i] (just after the '%').  Python's order: the
  * (name) is looked up first, then flags, width, precision, conversion.
  * Returns 0, -1 with why filled (badly formatted), or -2 with *miss set
@@ -1278,6 +1282,8 @@ static int fmt_directive(struct sbuf *out, const char *s, size_t *i,
 	const struct xname *x = NULL;
 	char spec[40] = "%";
 	size_t j = *i, sl = 1;
+	long n = 0;                 /* the width or precision so far */
+	int dot = 0;                /* n is the precision */
 
 	if (s[j] == '(') {
 		const char *e = strchr(s + j + 1, ')');
@@ -1292,6 +1298,11 @@ static int fmt_directive(struct sbuf *out, const char *s, size_t *i,
 	for (; s[j] && strchr("-+ #0*.0123456789hlL", s[j]); j++) {
 		if (s[j] == '*')
 			return errf(why, wl, "* wants int");
+		if (isdigit((unsigned char)s[j]) && (n = n * 10 + s[j] - '0') > FMT_WIDTH_MAX)
+			return errf(why, wl, "%s too big", dot ? "precision" : "width");
+		if (!isdigit((unsigned char)s[j]))
+			n = 0;
+		dot |= s[j] == '.';
 		if (!strchr("hlL", s[j]) && sl < sizeof spec - 1)
 			spec[sl++] = s[j];
 	}
@@ -2392,6 +2403,21 @@ static int prog_shared(struct sect *sc, struct prog *pr)
 	return 0;
 }
 
+/* The processes of one configuration: a typo such as numprocs=1000000000
+ * would build configurations until memory ran out (README, difference 14). */
+#define CFG_PROCS_MAX 10000
+
+/* How many processes the groups read so far have. */
+static long cfg_nprocs(const struct config *cf)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < cf->ngroups; i++)
+		n += cf->groups[i].nprocs;
+	return n;
+}
+
 /* process_name, the numprocs and stopasgroup checks. */
 static int prog_checks(struct sect *sc, struct prog *pr)
 {
@@ -2406,6 +2432,14 @@ static int prog_checks(struct sect *sc, struct prog *pr)
 	if (pr->numprocs > 1 && !strstr(name, "%(process_num)"))
 		return sect_fail(sc, "process_name", xstrdup("%(process_num) must be "
 		                 "present within process_name when numprocs > 1")), -1;
+	if (pr->numprocs > CFG_PROCS_MAX - cfg_nprocs(sc->cx->cf))
+		return sect_fail(sc, "numprocs", xasprintf("numprocs=%ld makes %ld processes "
+		                 "in all; supervise runs at most %d", pr->numprocs, pr->numprocs
+		                 + cfg_nprocs(sc->cx->cf), CFG_PROCS_MAX)), -1;
+	if (pr->numprocs > 0 && pr->numprocs_start > LONG_MAX - pr->numprocs)
+		return sect_fail(sc, "numprocs_start", xasprintf("numprocs_start=%ld leaves no "
+		                 "room for %ld process numbers", pr->numprocs_start,
+		                 pr->numprocs)), -1;
 	if (pr->pc.stopasgroup && !pr->pc.killasgroup)
 		return sect_fail(sc, "killasgroup", xstrdup("Cannot set "
 		                 "stopasgroup=true and killasgroup=false")), -1;
@@ -2562,6 +2596,8 @@ static int prog_read(struct ctx *cx, struct isect *s, const char *group,
 	names_set(&sc.nm, "group_name", group, 0);
 	if (prog_shared(&sc, &pr) < 0 || prog_checks(&sc, &pr) < 0)
 		goto out;
+	if (pr.numprocs > 0)        /* at once: one more at a time copies n*n/2 */
+		g->procs = xrealloc(g->procs, (size_t)(g->nprocs + pr.numprocs) * sizeof *g->procs);
 	for (num = pr.numprocs_start; num < pr.numprocs_start + pr.numprocs; num++) {
 		struct pconf pc;
 		pconf_copy(&pc, &pr.pc);
@@ -2569,7 +2605,6 @@ static int prog_read(struct ctx *cx, struct isect *s, const char *group,
 			pconf_free(&pc);
 			goto out;
 		}
-		g->procs = xrealloc(g->procs, (size_t)(g->nprocs + 1) * sizeof *g->procs);
 		for (i = g->nprocs; i > first && pconf_cmp(&g->procs[i - 1], &pc) > 0; i--)
 			g->procs[i] = g->procs[i - 1];
 		g->procs[i] = pc;
@@ -3574,8 +3609,13 @@ int cfg_read_ctl(const char *path, struct ctlconf *cc, char *err, size_t errlen)
 		rc = 0;
 	sect_done(&sc);
 	sect_done(&sh);
-	if (rc < 0) {
+	if (rc < 0) {               /* nothing read is kept */
 		errf(err, errlen, "%s", errors.v[0]);
+		free(cc->serverurl);
+		free(cc->prompt);
+		free(cc->username);
+		free(cc->password);
+		memset(cc, 0, sizeof *cc);
 		goto out;
 	}
 	if (strncmp(cc->serverurl, "unix://", 7) == 0) {
@@ -5132,6 +5172,10 @@ static void proc_spawn(struct proc *p)
 		proc_spawn_failed(p, err);
 		goto out;
 	}
+	/* the child makes its own group too; whichever runs first, the group
+	 * is there for a stop that comes right behind the start (stopasgroup
+	 * signals -pid, which fails with ESRCH until then) */
+	setpgid(pid, pid);
 	p->pid = pid;
 	p->pidstart = pid_start(pid);
 	sv.statedirty = 1;
@@ -5990,6 +6034,13 @@ static void ctl_notify(struct proc *p)
 	}
 }
 
+/* Is what c waits for from p over?  Start and stop say how it ended. */
+static int ctl_wait_done(struct client *c, struct proc *p)
+{
+	return c->phase == PH_START ? ctl_start_done(c, p)
+	       : c->phase == PH_STOP ? ctl_stop_done(c, p) : is_stopped_state(p->state);
+}
+
 /* Report, in order, the waited-for processes that are done; go on with the
  * request when none is left. */
 static void ctl_settle(struct client *c)
@@ -6003,15 +6054,17 @@ static void ctl_settle(struct client *c)
 			ctl_line(c, "Exiting foreground");
 			c->follow = NULL;
 			ctl_end(c);
+			/* what the client typed meanwhile was meant for the process,
+			 * and more may be on its way: none of it is a request, and
+			 * the connection ends with the reply */
+			c->inlen = 0;
+			c->closing = DRAIN;
 		}
 		return;
 	}
-	for (i = k = 0; i < c->nwaiting; i++) {
-		struct proc *p = c->waiting[i];
-		if (!(c->phase == PH_START ? ctl_start_done(c, p)
-		      : c->phase == PH_STOP ? ctl_stop_done(c, p) : is_stopped_state(p->state)))
-			c->waiting[k++] = p;
-	}
+	for (i = k = 0; i < c->nwaiting; i++)
+		if (!ctl_wait_done(c, c->waiting[i]))
+			c->waiting[k++] = c->waiting[i];
 	if (!(c->nwaiting = k))
 		c->phase == PH_UPDATE ? ctl_update_continue(c) : ctl_continue(c);
 }
@@ -6349,6 +6402,19 @@ static int ctl_send_file(struct client *c, const char *path, long offset)
 	return 0;
 }
 
+/* tail -f, maintail -f and fg stream to their client until it leaves.  The
+ * control FIFO has nobody to stream to, and would run no command after:
+ * refuse them there.  Returns 1 (and ends the reply) when refused. */
+static int ctl_no_stream(struct client *c, const char *cmd)
+{
+	if (c->srv >= 0)
+		return 0;
+	ctl_line(c, "ERROR: %s streams to a client: use supervisectl, not the control FIFO", cmd);
+	c->status = SV_EXIT_ERROR;
+	ctl_end(c);
+	return 1;
+}
+
 /* Start following: the banner, the last 1024 bytes, then every chunk the
  * daemon writes (ctl_follow_push).  Nothing polls the file. */
 static void ctl_follow(struct client *c, const struct proc *p, int stream, const char *path)
@@ -6464,6 +6530,8 @@ static void ctl_tail(struct client *c)
 	if (ctl_resolve(name, &g, &p) != T_PROC)
 		p = NULL;
 	if (mod && strcmp(mod, "-f") == 0) {
+		if (ctl_no_stream(c, "tail -f"))
+			return;
 		/* supervisorctl prints its banner, then the server's 404 on stderr */
 		if (!p || !out_path(p, stream) || access(out_path(p, stream), F_OK) < 0) {
 			char *url = xasprintf("logtail/%s/%s", name, chan);
@@ -6507,6 +6575,8 @@ static void ctl_maintail(struct client *c)
 		goto bad;
 	}
 	if (arg && strcmp(arg, "-f") == 0) {
+		if (ctl_no_stream(c, "maintail -f"))
+			return;
 		if (sv.log.path && access(sv.log.path, F_OK) == 0)
 			ctl_follow(c, NULL, 0, sv.log.path);
 		else
@@ -6530,17 +6600,32 @@ bad:
 
 /* ---- avail, reread, add, remove, update ---- */
 
-/* A follower of a process that is going away: its stream ends. */
+/* A group is going away (update, remove): the stream of a follower of one
+ * of its processes ends, and a client waiting on one (stopped by now) is
+ * told the outcome while the process is still there to ask, then goes on
+ * without it: another client's update must not leave it a dangling
+ * pointer. */
 static void ctl_forget_group(const struct procgroup *g)
 {
 	struct client *c;
+	int i, k;
 
-	for (c = sv.clients; c; c = c->next)
+	for (c = sv.clients; c; c = c->next) {
 		if (is_following(c) && c->follow && c->follow->grp == g) {
 			c->phase = PH_NONE;
 			c->follow = NULL;
 			c->closing = DROP;
 		}
+		for (i = k = 0; i < c->nwaiting; i++)
+			if (c->waiting[i]->grp != g)
+				c->waiting[k++] = c->waiting[i];
+			else
+				ctl_wait_done(c, c->waiting[i]);
+		if (k < c->nwaiting) {
+			c->nwaiting = k;
+			c->settle = 1;
+		}
+	}
 }
 
 /* avail lists processes of the last read config with their group. */
@@ -6679,21 +6764,26 @@ static int ctl_stop_group(struct client *c, struct procgroup *g)
 
 /* One step of an update: "r:G" remove, "c:G" replace, "a:G" add (spec 4.3,
  * in supervisorctl's order).  Stopping a group waits; the step is taken
- * again when the stops are done (c->stopped). */
+ * again when the stops are done (c->stopped).  Other clients go on
+ * meanwhile: a process of G started again is stopped again (removing a
+ * running process would leave it unsupervised), and a G another client
+ * added is left alone. */
 static void ctl_update_step(struct client *c, const char *step)
 {
 	const char *name = step + 2;
 	struct procgroup *g = grp_find(name);
 
-	if (step[0] != 'a' && g && !c->stopped) {
-		c->fails = ctl_stop_group(c, g);
+	if (step[0] != 'a' && g && (!c->stopped || grp_unstopped(g))) {
+		c->fails += ctl_stop_group(c, g);
 		c->stopped = 1;
 		if (c->nwaiting)
 			return;
 	}
 	if (step[0] != 'a')
 		ctl_line(c, "%s: stopped", name);
-	if (step[0] == 'r' && c->fails) {
+	if (step[0] == 'a' && g) {
+		ctl_line(c, "%s: ERROR (process group already active)", name);
+	} else if (step[0] == 'r' && c->fails) {
 		ctl_line(c, "%s: has problems; not removing", name);
 		c->status = SV_EXIT_ERROR;
 	} else if (step[0] == 'r') {
@@ -6772,6 +6862,8 @@ static void ctl_fg(struct client *c)
 	struct procgroup *g;
 	struct proc *p = NULL;
 
+	if (ctl_no_stream(c, "fg"))
+		return;
 	if (c->args.n == 0)
 		ctl_line(c, "ERROR: no process name supplied");
 	else if (c->args.n > 1)
@@ -7128,6 +7220,7 @@ static void ctl_free(struct client *c)
 	close(c->fd);
 	ctl_spare_keep();
 	strv_free(&c->args);
+	strv_free(&c->steps);       /* an update it hung up on */
 	free(c->waiting);
 	free(c->out);
 	free(c);
@@ -7362,6 +7455,13 @@ static void watch_add(struct watch *w, int fd, short events, struct proc *p, int
 	w->n++;
 }
 
+static void watch_free(struct watch *w)
+{
+	free(w->fds);
+	free(w->proc);
+	free(w->stream);
+}
+
 /* A log that holds what its pipe or tty has not taken yet waits to write. */
 static void watch_log(struct watch *w, const struct logfile *lf)
 {
@@ -7485,9 +7585,7 @@ static void loop_flush_output(int ms)
 			if (w.fds[i].revents && (lf = watch_logfile(w.fds[i].fd)))
 				logfile_flush(lf);
 	}
-	free(w.fds);
-	free(w.proc);
-	free(w.stream);
+	watch_free(&w);
 }
 
 static void daemon_reload_finish(void);
@@ -7504,38 +7602,48 @@ static int poll_timeout(int64_t next, int64_t now)
 	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
 }
 
-/* The loop: reap, act on deadlines, move the shutdown along, wait.  With
- * nothing due the wait has no timeout, so an idle daemon never wakes. */
+/* One turn of the loop: reap, act on deadlines, move a shutdown or reload
+ * along, serve the clients, wait.  With nothing due the wait has no
+ * timeout, so an idle daemon never wakes; most >= 0 bounds it (the fuzzer
+ * turns the loop itself).  Returns 0 once a shutdown has stopped everything. */
+static int loop_turn(struct watch *w, int most)
+{
+	int64_t next, now;
+	int ms;
+
+	loop_reap();
+	loop_deadlines();
+	if (sv.mood != M_RUNNING && !grp_shutdown_step()) {
+		if (sv.mood == M_SHUTDOWN)
+			return 0;
+		daemon_reload_finish();
+		return 1;
+	}
+	ctl_service();
+	now = now_ms();
+	next = min_due(loop_next_due(), ctl_wait_report(now));
+	if (sv.mood != M_RUNNING)
+		next = min_due(next, sv.lastdielog + 3000);
+	if (sv.accept_after > now)
+		next = min_due(next, sv.accept_after);
+	if (sv.statedirty)
+		state_save();
+	ms = poll_timeout(next, now);
+	if (most >= 0 && (ms < 0 || ms > most))
+		ms = most;
+	watch_build(w);
+	if (poll(w->fds, (nfds_t)w->n, ms) > 0)
+		watch_handle(w);
+	return 1;
+}
+
 static void loop_run(void)
 {
 	struct watch w = { 0 };
-	int64_t next, now;
 
-	for (;;) {
-		loop_reap();
-		loop_deadlines();
-		if (sv.mood != M_RUNNING && !grp_shutdown_step()) {
-			if (sv.mood == M_SHUTDOWN)
-				break;
-			daemon_reload_finish();
-			continue;
-		}
-		ctl_service();
-		now = now_ms();
-		next = min_due(loop_next_due(), ctl_wait_report(now));
-		if (sv.mood != M_RUNNING)
-			next = min_due(next, sv.lastdielog + 3000);
-		if (sv.accept_after > now)
-			next = min_due(next, sv.accept_after);
-		if (sv.statedirty)
-			state_save();
-		watch_build(&w);
-		if (poll(w.fds, (nfds_t)w.n, poll_timeout(next, now)) > 0)
-			watch_handle(&w);
-	}
-	free(w.fds);
-	free(w.proc);
-	free(w.stream);
+	while (loop_turn(&w, -1))
+		;
+	watch_free(&w);
 	daemon_exit();
 }
 
@@ -8258,13 +8366,20 @@ static void daemon_reopen_logs(void)
 			logfile_reopen(lf);
 }
 
-static void daemon_exit(void)
+/* Everything stopped: say goodbye to the clients and give back what the
+ * configuration holds (exit does this; so does the fuzzer between inputs). */
+static void daemon_stop(void)
 {
 	ctl_drop_all();
 	loop_flush_output(2000);
 	daemon_release();
 	cfg_free(&sv.lastread);
 	cfg_free(&sv.cf);
+}
+
+static void daemon_exit(void)
+{
+	daemon_stop();
 	close(sv.sigpipe[0]);
 	close(sv.sigpipe[1]);
 	close(sv.sparefd);

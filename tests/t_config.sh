@@ -114,6 +114,15 @@ if is_supervise; then
 	expect_eq "-t unparsable config: exit 2" 2 "$RC"
 	expect_match "-t unparsable config: names the line" "garbage here" "$OUT$ERR"
 
+	# a typo of numprocs is refused at once, not built until memory runs
+	# out (found by fuzz/config)
+	printf '[supervisord]\n[program:x]\ncommand=/bin/true\nnumprocs=1000000000\nprocess_name=%%(process_num)d\n' \
+		>"$T/numprocs.conf"
+	run_sv -t -c "$T/numprocs.conf"
+	expect_eq "-t numprocs=1000000000: exit 2" 2 "$RC"
+	expect_match "-t numprocs=1000000000: says the limit" \
+		"^Error: numprocs=1000000000 makes 1000000000 processes in all; supervise runs at most 10000 " "$ERR"
+
 	run_sv -T -c "$T/good.conf"
 	expect_eq "-T: exit 0" 0 "$RC"
 	expect_match "-T: program section" '^\[program:x\]$' "$OUT"

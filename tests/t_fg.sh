@@ -11,6 +11,12 @@ autorestart=false
 [program:idle]
 command=/bin/sleep 100
 autostart=false
+
+[program:once]
+command=/bin/sh -c 'read l; echo "got $l"; exec <&-; sleep 1'
+autostart=false
+autorestart=false
+startsecs=0
 EOF
 start_daemon || exit 1
 wait_state echo RUNNING
@@ -100,3 +106,17 @@ if is_supervise; then
 fi
 exec 3>&-
 until_ok 20 test -s "$T/kill.rc"
+
+# what the user types once the process reads no more was meant for it: no
+# request, and the connection ends with fg, so the shell's next command gets
+# its own reply (it got the reply of the line typed into fg)
+if is_supervise; then
+	ctl start once
+	dpid=$(cat "$PIDFILE")
+	{ echo 'fg once'; echo first; sleep 0.5; echo status; sleep 2.5; echo pid; } |
+		timeout 15 "$SUPERVISECTL" -c "$CTLCONF" >"$T/typed.out" 2>&1
+	expect_match "fg, typed after the process stopped reading: fg ends" \
+		'^Exiting foreground$' "$(cat "$T/typed.out")"
+	expect_eq "fg, typed after the process stopped reading: the next command's own reply" \
+		"supervisor> $dpid" "$(sed -n '/^Exiting foreground$/{n;p;}' "$T/typed.out")"
+fi

@@ -91,6 +91,20 @@ fifo_write 'start a
 '
 expect_true "after an empty writer: commands still run" wait_state a RUNNING
 
+# what streams (maintail -f, tail -f, fg) has nobody to stream to here: it
+# is refused, and the FIFO takes the next command (it took none after a
+# follow; found by fuzz/request)
+fifo_write 'maintail -f
+tail -f a
+fg a
+stop a
+'
+for c in 'maintail -f' 'tail -f' fg; do
+	expect_file_contains "$c: refused" "$LOG" \
+		"${TS}INFO control_fifo: ERROR: $c streams to a client: use supervisectl, not the control FIFO\$"
+done
+expect_true "after them: the next command runs" wait_state a STOPPED
+
 stop_daemon
 expect_true "FIFO removed at exit" test ! -e "$FIFO"
 

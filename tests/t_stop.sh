@@ -52,6 +52,13 @@ stopwaitsecs=1
 command=/bin/false
 startsecs=3
 startretries=100
+
+[program:quick]
+command=/bin/sleep 100
+autostart=false
+startsecs=0
+stopasgroup=true
+stopwaitsecs=60
 EOF
 start_daemon || exit 1
 for p in plain sig ex7 stubborn grp nogrp kgrp; do
@@ -121,3 +128,16 @@ expect_eq "stop in BACKOFF: stopped" "bo: stopped" "$OUT"
 expect_match "stop in BACKOFF: log line" \
 	"${TS}DEBG Attempted to kill bo, which is in BACKOFF state\.$" "$(cat "$LOG")"
 expect_true "stop in BACKOFF: STOPPED" state_is bo STOPPED
+
+# stopasgroup, a stop right behind the start (one write on one connection,
+# microseconds after the fork): the signal reaches the new process group,
+# not ESRCH and a SIGKILL stopwaitsecs later (found by fuzz/request)
+if is_supervise; then
+	${HOSTCC:-cc} -O -o "$T/rawclient" tests/rawclient.c || fail "rawclient builds" "cc failed"
+	out=$(for i in 1 2 3 4 5; do printf 'start quick\nstop quick\n'; done |
+		timeout 60 "$T/rawclient" send "$SOCK" 5000 2>&1)
+	expect_eq "stopasgroup, stop right after start: stopped each time" 5 \
+		"$(printf '%s\n' "$out" | grep -c '^quick: stopped$')"
+	expect_eq "stopasgroup, stop right after start: by SIGTERM, never SIGKILL" 5 \
+		"$(log_count 'WARN stopped: quick \(terminated by SIGTERM\)$')"
+fi

@@ -5,6 +5,11 @@
 # nothing)
 . tests/lib.sh
 
+# glibc fills what is freed with this byte: a use after free in the daemon
+# shows as a crash, not as old data that still looks right
+MALLOC_PERTURB_=165
+export MALLOC_PERTURB_
+
 # the programs every version of the config has
 common() {
 	conf <<'EOF'
@@ -377,3 +382,90 @@ ctl update
 expect_eq "fixed config: update adds" "extra: added process group" "$OUT"
 expect_true "fixed config: the new program runs" wait_state extra RUNNING
 expect_true "fixed config: keep still has the same pid" pid_same keep "$keep"
+
+# ---- a stop and an update wait on the same process --------------------------
+
+# one client stops slow, which takes stopwaitsecs (it ignores SIGTERM);
+# meanwhile another client's update removes slow's group.  When slow dies
+# the update goes on first and frees the group: the stop's answer must not
+# read the freed process (the daemon crashed; found by fuzz/request)
+cp "$CONF" "$T/noslow.conf"
+script slow.sh <<'EOF2'
+trap '' TERM
+while :; do sleep 0.1; done
+EOF2
+conf <<'EOF2'
+
+[program:slow]
+command=%(here)s/slow.sh
+stopwaitsecs=5
+EOF2
+ctl update
+expect_true "slow: added and running" wait_state slow RUNNING
+"$SUPERVISECTL" -c "$CTLCONF" stop slow >"$T/stop.out" 2>&1 &
+STOPPER=$!
+track "$STOPPER"
+expect_true "slow: stopping" until_ok 5 state_is slow STOPPING
+cp "$T/noslow.conf" "$CONF"
+ctl update
+wait "$STOPPER"
+expect_eq "stop beside an update: exit 0" 0 "$?"
+expect_eq "stop beside an update: its answer" "slow: stopped" "$(cat "$T/stop.out")"
+expect_true "stop beside an update: the daemon lives on" alive "$DPID"
+if is_supervise; then   # supervisord's update fails: STILL_RUNNING: slow
+	expect_eq "update beside a stop: waits, then removes the group" "slow: stopped
+slow: removed process group" "$OUT"
+fi
+
+# ---- other clients act while an update waits --------------------------------
+
+# update replaces pair, whose pair_1 takes stopwaitsecs to stop; meanwhile
+# another client starts pair_0 again and adds late2, which the update was
+# about to add.  The update stops pair_0 again before it replaces the group
+# (it was freed running: unsupervised, never stopped) and leaves late2
+# alone (it was removed running and added again: two of it ran).
+# supervisord's update fails with STILL_RUNNING here.
+if is_supervise; then
+	script pair.sh <<'EOF2'
+[ "$1" = 1 ] && trap '' TERM
+while :; do sleep 0.1; done
+EOF2
+	conf <<'EOF2'
+
+[program:pair]
+command=%(here)s/pair.sh %(process_num)d
+numprocs=2
+process_name=%(program_name)s_%(process_num)d
+stopwaitsecs=5
+startsecs=0
+EOF2
+	ctl update
+	expect_true "pair: running" wait_state pair:pair_1 RUNNING
+	sed 's|^command=%(here)s/pair\.sh %(process_num)d$|& v2|' "$CONF" >"$T/v3.conf"
+	cp "$T/v3.conf" "$CONF"
+	conf <<'EOF2'
+
+[program:late2]
+command=/bin/sleep 100
+startsecs=0
+EOF2
+	"$SUPERVISECTL" -c "$CTLCONF" update >"$T/update.out" 2>&1 &
+	UPDATER=$!
+	track "$UPDATER"
+	expect_true "update waits: pair_0 stopped, pair_1 stopping" \
+		until_ok 5 eval 'state_is pair:pair_0 STOPPED && state_is pair:pair_1 STOPPING'
+	ctl start pair:pair_0
+	expect_eq "update waits: another client starts pair_0" "pair:pair_0: started" "$OUT"
+	p0=$(pidof_prog pair:pair_0)
+	ctl add late2
+	expect_eq "update waits: another client adds late2" "late2: added process group" "$OUT"
+	wait_state late2 RUNNING
+	late2=$(pidof_prog late2)
+	wait "$UPDATER"
+	expect_eq "update beside start and add: its answer" "pair: stopped
+pair: updated process group
+late2: ERROR (process group already active)" "$(cat "$T/update.out")"
+	expect_true "update beside a start: the process started meanwhile is stopped" wait_dead "$p0"
+	expect_true "update beside a start: the new pair runs" wait_state pair:pair_0 RUNNING
+	expect_true "update beside an add: late2 kept, same pid" pid_same late2 "$late2"
+fi

@@ -433,7 +433,7 @@ static void test_expand(void)
 
 static void test_errors(void)
 {
-	char want[1024];
+	char want[1024], conf[256];
 
 	snprintf(want, sizeof want, "Format string '/bin/echo %%(foo)s' for 'program:x.command' "
 	         "contains names ('foo') which cannot be expanded. Available names: ENV_HOME, "
@@ -444,11 +444,32 @@ static void test_errors(void)
 	         "formatted: unsupported format character 'Y' (0x59) at index 7 in section "
 	         "'program:x' (file: '%s/t.conf')", tmpd);
 	eqe("err badly formatted", err1("[supervisord]\n[program:x]\ncommand=date +%Y\n"), want);
+	eqe("err width too big", err1("[supervisord]\nidentifier=%(here)99999999999999999999s\n"),
+	    "Format string '%(here)99999999999999999999s' for 'supervisord.identifier' is badly "
+	    "formatted: width too big");
+	/* ours: past 65535 (supervisord pads to gigabytes, found by fuzz/config) */
+	eqe("err width 65536 too big", err1("[supervisord]\nidentifier=%(here)65536s\n"),
+	    "Format string '%(here)65536s' for 'supervisord.identifier' is badly "
+	    "formatted: width too big");
+	eqe("err precision too big", err1("[supervisord]\nidentifier=%(here).65536s\n"),
+	    "Format string '%(here).65536s' for 'supervisord.identifier' is badly "
+	    "formatted: precision too big");
+	eqe("width 65535 is fine", err1("[supervisord]\nidentifier=%(here)65535s\n"), "");
 	snprintf(want, sizeof want, "No closing quotation in section 'program:x' (file: '%s/t.conf')", tmpd);
 	eqe("err env quote", err1("[supervisord]\n[program:x]\ncommand=/bin/true\nenvironment=A=\"x\n"), want);
 	snprintf(want, sizeof want, "%%(process_num) must be present within process_name when "
 	         "numprocs > 1 in section 'program:x' (file: '%s/t.conf')", tmpd);
 	eqe("err numprocs", err1("[supervisord]\n[program:x]\ncommand=/bin/true\nnumprocs=2\n"), want);
+	/* ours: found by the config fuzzer, which ran out of time and memory */
+	snprintf(want, sizeof want, "numprocs=1000000000 makes 1000000001 processes in all; "
+	         "supervise runs at most 10000 in section 'program:x' (file: '%s/t.conf')", tmpd);
+	eqe("err numprocs too many", err1("[supervisord]\n[program:w]\ncommand=/bin/true\n"
+	    "[program:x]\ncommand=/bin/true\nnumprocs=1000000000\nprocess_name=%(process_num)d\n"), want);
+	snprintf(conf, sizeof conf, "[supervisord]\n[program:x]\ncommand=/bin/true\nnumprocs=2\n"
+	         "numprocs_start=%ld\nprocess_name=%%(process_num)d\n", LONG_MAX);
+	snprintf(want, sizeof want, "numprocs_start=%ld leaves no room for 2 process numbers "
+	         "in section 'program:x' (file: '%s/t.conf')", LONG_MAX, tmpd);
+	eqe("err numprocs_start overflows", err1(conf), want);
 	eqe("err group quirk", err1("[supervisord]\n[program:a]\ncommand=/bin/true\n[group:g]\n"
 	    "programs=a,nope\n"), "[program:a] names unknown program or fcgi-program nope");
 	eqe("err group unknown first", err1("[supervisord]\n[group:g]\nprograms=nope\n"),
