@@ -1480,7 +1480,8 @@ static int parse_octal(const char *s, int *out, char *err, size_t errlen)
 			p++;
 	}
 	for (; *p >= '0' && *p <= '7'; p++) {
-		v = v * 8 + (*p - '0');
+		if (v <= INT_MAX)       /* past that it is refused anyway */
+			v = v * 8 + (*p - '0');
 		any = 1;
 		if (p[1] == '_' && p[2] >= '0' && p[2] <= '7')
 			p++;
@@ -7256,6 +7257,8 @@ static void ctl_service(void)
 	while ((c = *cp)) {
 		ctl_take_requests(c);
 		ctl_flush(c);
+		if (c->closing == DRAIN && is_following(c))
+			c->closing = DROP;  /* a stream it asked for before its end came */
 		if (c->closing == DROP || (c->closing == DRAIN && c->outlen == 0
 		                           && c->phase == PH_NONE && !c->nwaiting)) {
 			*cp = c->next;

@@ -79,6 +79,16 @@ out=$(raw '\377\376garbage\200\nstatus p1\n')
 expect_match "binary line then status: the status still served" "^p1 +RUNNING " "$out"
 expect_true "after binary: daemon alive and serving" serves
 
+# ---- a stream asked for behind a wait, by a client whose input has ended:
+# the reader is gone (as for an end during the stream), so it ends
+printf 'stop p4\nstart p4\nfg p4\nstatus p5\n' | timeout 10 nc -N -U "$SOCK" >"$T/fgend.out" 2>&1
+rc=$?
+expect_true "fg after the input ended: the connection ends (timeout exit $rc)" test "$rc" != 124
+expect_match "fg after the input ended: the start answered first" "^p4: started" "$(cat "$T/fgend.out")"
+expect_nomatch "fg after the input ended: nothing after it taken as a request" "^p5 " \
+	"$(cat "$T/fgend.out")"
+expect_true "after fg on an ended input: daemon alive and serving" serves
+
 # ---- a partial line, byte by byte ----------------------------------------
 { for c in s t a t u s ' ' p 3; do printf '%s' "$c"; sleep 0.2; done; printf '\n'; sleep 0.3; } |
 	timeout 10 nc -N -U "$SOCK" >"$T/slow.out" 2>&1 &

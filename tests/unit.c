@@ -197,6 +197,8 @@ static void test_types(void)
 	check("octal 022", parse_octal("022", &i, err, sizeof err) == 0 && i == 022, "%o", i);
 	check("octal 0o22", parse_octal("0o22", &i, err, sizeof err) == 0 && i == 022, "%o", i);
 	check("octal 777", parse_octal("777", &i, err, sizeof err) == 0 && i == 0777, "%o", i);
+	check("octal past int", parse_octal("04677777777777777777777777777", &i, err, sizeof err) == -1,
+	      "%o", i);
 	parse_octal("8", &i, err, sizeof err);
 	eq("octal error", err, "8 can not be converted to an octal type");
 	check("octal 0x1 refused", parse_octal("0x1", &i, err, sizeof err) < 0, "");
