@@ -60,6 +60,25 @@ skip() { echo "SKIP $TEST: $1 not installed"; exit 0; }
 # need TOOL: skip the whole test when TOOL is missing
 need() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ] || skip "$1"; }
 
+# need_nobody WHY: skip the whole test unless run as root with a user
+# nobody (WHY: what root is for); sets NOBODY_UID, NOBODY_GID, NOBODY_GROUP
+need_nobody() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP $TEST: needs root ($1)"
+		exit 0
+	fi
+	getent passwd nobody >/dev/null 2>&1 || { echo "SKIP $TEST: no user nobody"; exit 0; }
+	NOBODY_UID=$(id -u nobody)
+	NOBODY_GID=$(id -g nobody)
+	NOBODY_GROUP=$(id -gn nobody)
+}
+
+# build_rawclient: tests/rawclient.c as $RAW, built for this host
+build_rawclient() {
+	RAW=$T/rawclient
+	${HOSTCC:-cc} -O -o "$RAW" tests/rawclient.c || { fail "rawclient builds" "cc failed"; return 1; }
+}
+
 # ---- assertions ----------------------------------------------------------
 
 # expect_eq NAME EXPECTED ACTUAL

@@ -13,8 +13,7 @@ fi
 need nc
 need "${HOSTCC:-cc}"
 
-${HOSTCC:-cc} -O -o "$T/rawclient" tests/rawclient.c || { fail "rawclient builds" "cc failed"; exit 1; }
-RAW=$T/rawclient
+build_rawclient || exit 1
 
 NP=20                   # long-running programs: their status lines must not change
 NC=8                    # processes that exit every 100 ms

@@ -12,8 +12,7 @@ fi
 need nc
 need "${HOSTCC:-cc}"
 
-${HOSTCC:-cc} -O -o "$T/rawclient" tests/rawclient.c || { fail "rawclient builds" "cc failed"; exit 1; }
-RAW=$T/rawclient
+build_rawclient || exit 1
 
 # 50 programs: a status reply is ~3 KB, so 2000 unread replies are well
 # past the daemon's per-client output bound plus the socket buffers

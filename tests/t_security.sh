@@ -8,14 +8,7 @@
 need strace
 need setpriv
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP $TEST: needs root (chown, user=, links made by another user)"
-	exit 0
-fi
-getent passwd nobody >/dev/null 2>&1 || { echo "SKIP $TEST: no user nobody"; exit 0; }
-NOBODY_UID=$(id -u nobody)
-NOBODY_GID=$(id -g nobody)
-NOBODY_GROUP=$(id -gn nobody)
+need_nobody "chown, user=, links made by another user"
 
 # as_nobody CMD...: run CMD as nobody with nobody's groups only
 as_nobody() {

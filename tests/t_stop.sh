@@ -133,9 +133,9 @@ expect_true "stop in BACKOFF: STOPPED" state_is bo STOPPED
 # microseconds after the fork): the signal reaches the new process group,
 # not ESRCH and a SIGKILL stopwaitsecs later (found by fuzz/request)
 if is_supervise; then
-	${HOSTCC:-cc} -O -o "$T/rawclient" tests/rawclient.c || fail "rawclient builds" "cc failed"
+	build_rawclient
 	out=$(for i in 1 2 3 4 5; do printf 'start quick\nstop quick\n'; done |
-		timeout 60 "$T/rawclient" send "$SOCK" 5000 2>&1)
+		timeout 60 "$RAW" send "$SOCK" 5000 2>&1)
 	expect_eq "stopasgroup, stop right after start: stopped each time" 5 \
 		"$(printf '%s\n' "$out" | grep -c '^quick: stopped$')"
 	expect_eq "stopasgroup, stop right after start: by SIGTERM, never SIGKILL" 5 \

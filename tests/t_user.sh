@@ -4,15 +4,7 @@
 # chmod and chown of the socket file
 . tests/lib.sh
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP $TEST: needs root (user=, -u and chown)"
-	exit 0
-fi
-getent passwd nobody >/dev/null 2>&1 || { echo "SKIP $TEST: no user nobody"; exit 0; }
-
-NOBODY_UID=$(id -u nobody)
-NOBODY_GID=$(id -g nobody)
-NOBODY_GROUP=$(id -gn nobody)
+need_nobody "user=, -u and chown"
 
 # status_ids PID FIELD: the Uid/Gid/Groups values of /proc/PID/status, one
 # space between them, sorted for Groups
