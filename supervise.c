@@ -5642,7 +5642,7 @@ static int is_following(const struct client *c)
 /* Queue bytes for the client; the loop writes them when it can. */
 static void ctl_put(struct client *c, const char *s, size_t n)
 {
-	if (c->closing == DROP || c->srv < 0)   /* the FIFO's answers go to the log */
+	if (!n || c->closing == DROP || c->srv < 0)   /* the FIFO's answers go to the log */
 		return;
 	if (c->outlen + n > CLIENT_OUT_MAX) {
 		c->closing = DROP;      /* too far behind: drop it, never wait for it */
