@@ -1467,7 +1467,7 @@ static int parse_bytes(const char *s, long long *out, char *err, size_t errlen)
 static int parse_octal(const char *s, int *out, char *err, size_t errlen)
 {
 	const char *p = s;
-	long v = 0;
+	long long v = 0;            /* holds INT_MAX * 8 + 7, also where long is 32 bits */
 	int neg = 0, any = 0;
 
 	while (ini_space((unsigned char)*p))
