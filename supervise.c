@@ -7892,7 +7892,7 @@ static int file_replace(const char *path, const char *text, size_t n)
 	int fd, e = 0;
 
 	unlink(tmp);                /* left by a daemon killed while writing */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = path_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		e = errno;
 	else if ((w = write(fd, text, n)) != (ssize_t)n)
@@ -7913,7 +7913,7 @@ static void state_said(const char *path, int e)
 {
 	if (e && !sv.statefail)
 		log_msg(L_WARN, "cannot write %s: %s; if supervise is killed, the next one will "
-		        "not find the programs it leaves running", path, strerror(e));
+		        "not find the programs it leaves running", path, path_error(path, e));
 	else if (!e && sv.statefail)
 		log_msg(L_INFO, "%s works again", path);
 	sv.statefail = e;
@@ -7960,12 +7960,12 @@ static char *state_read(const char *path)
 	char buf[4096];
 	struct stat st;
 	ssize_t n = 0;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int fd = path_open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
 
 	if (fd < 0) {
 		if (errno != ENOENT)
 			log_msg(L_WARN, "cannot read %s: %s; what a killed supervise left running "
-			        "is not looked for", path, strerror(errno));
+			        "is not looked for", path, path_error(path, errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
